@@ -1,0 +1,87 @@
+-- Date words → calendar dates, against the article's publish date (Asia/Seoul).
+-- Rules (docs/extraction-rules.md, "Dates"):
+--   * 'publication' day_ref ('이날' with nothing earlier to point at) → the publish date;
+--   * an explicit year wins; else year_offset (지난해 -1, 올해 0, 내년 +1) from the publish year;
+--   * month_offset (지난달 -1, 다음 달 +1) from the publish month;
+--   * a month/day without a year → the most recent such date not after publication, unless the
+--     direction is 'future' (오는, planned verbs) → the next one; a day without a month likewise by month;
+--   * a period (month-only, year-only) is its first day; precision says which;
+--   * no publish date and no explicit year → NULL, precision 'unknown'.
+with mentions as (
+    select * from {{ ref('stg_raw__date_mentions') }}
+),
+
+articles as (
+    select article_key, published_date from {{ ref('int_articles_deduplicated') }}
+),
+
+joined as (
+    select
+        m.*,
+        a.published_date as pub,
+        coalesce(m.direction, '') = 'future' as is_future,
+        case
+            when m.stated_year is not null then m.stated_year
+            when m.year_offset is not null and a.published_date is not null
+                then year(a.published_date) + m.year_offset
+        end as abs_year
+    from mentions m
+    left join articles a using (article_key)
+),
+
+candidates as (
+    select
+        *,
+        -- month (and maybe day) known, year implied by publication
+        case when abs_year is null and stated_month is not null and pub is not null
+            then try(make_date(year(pub), stated_month, coalesce(stated_day, 1))) end as same_year_candidate,
+        -- only a day known
+        case when abs_year is null and stated_month is null and month_offset is null
+                  and stated_day is not null and pub is not null
+            then try(make_date(year(pub), month(pub), stated_day)) end as same_month_candidate
+    from joined
+),
+
+resolved as (
+    select
+        *,
+        case
+            when day_ref = 'publication' then pub
+            when abs_year is not null
+                then try(make_date(abs_year::integer, coalesce(stated_month, 1), coalesce(stated_day, 1)))
+            when month_offset is not null and pub is not null
+                then try(make_date(
+                        year(date_trunc('month', pub) + to_months(month_offset)),
+                        month(date_trunc('month', pub) + to_months(month_offset)),
+                        coalesce(stated_day, 1)))
+            when same_year_candidate is not null then
+                case
+                    when is_future and same_year_candidate < (case when stated_day is null then date_trunc('month', pub)::date else pub end)
+                        then (same_year_candidate + interval 1 year)::date
+                    when not is_future and same_year_candidate > pub
+                        then (same_year_candidate - interval 1 year)::date
+                    else same_year_candidate
+                end
+            when same_month_candidate is not null then
+                case
+                    when is_future and same_month_candidate < pub then (same_month_candidate + interval 1 month)::date
+                    when not is_future and same_month_candidate > pub then (same_month_candidate - interval 1 month)::date
+                    else same_month_candidate
+                end
+        end as resolved_date
+    from candidates
+)
+
+select
+    article_key,
+    sentence_no,
+    mention_no,
+    date_text,
+    resolved_date::date as resolved_date,
+    case
+        when resolved_date is null then 'unknown'
+        when day_ref = 'publication' or stated_day is not null then 'day'
+        when stated_month is not null or month_offset is not null then 'month'
+        else 'year'
+    end as date_precision
+from resolved

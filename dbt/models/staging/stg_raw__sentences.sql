@@ -1,0 +1,2 @@
+select article_key, sentence_no, paragraph_no, text as sentence_text
+from {{ source('raw', 'sentences') }}

@@ -1,0 +1,67 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt).
+
+Asset keys: dbt sources keep dagster-dbt's default [source, table] = ["raw", <table>], which are exactly the
+raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging / intermediate / marts /
+reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from ..resources import WarehouseResource
+from ..settings import DBT_PROJECT_DIR
+
+LAYERS = ("staging", "intermediate", "marts")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=os.environ.get("NEWS_DBT_TARGET", "local"))
+
+
+def dbt_layer(props: Mapping[str, Any]) -> str | None:
+    """The layer of a dbt node from its folder (models/<layer>/...) or 'reference' for seeds."""
+    if props["resource_type"] == "seed":
+        return "reference"
+    fqn = props.get("fqn") or []
+    for part in fqn[1:-1]:
+        if part in LAYERS:
+            return part
+    return None
+
+
+class NewsDbtTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        layer = dbt_layer(dbt_resource_props) if dbt_resource_props["resource_type"] != "source" else None
+        if layer:
+            return dg.AssetKey([layer, dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        return dbt_layer(dbt_resource_props) or super().get_group_name(dbt_resource_props)
+
+
+translator = NewsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool="duckdb_writer",
+)
+def news_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
+    os.environ["NEWS_WAREHOUSE"] = warehouse.path
+    yield from dbt.cli(dbt_build_args(), context=context).stream().fetch_row_counts()

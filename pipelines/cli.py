@@ -1,0 +1,157 @@
+"""Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
+
+prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
+run              run the `nightly_refresh` job once, in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
+                 print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
+dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .settings import DBT_PROJECT_DIR, PROJECT_DIR, load_settings
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def _dbt_env(warehouse: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env["DO_NOT_TRACK"] = "1"
+    if warehouse is not None:
+        env["NEWS_WAREHOUSE"] = str(warehouse)
+    else:
+        env.setdefault("NEWS_WAREHOUSE", str(load_settings().warehouse_path))
+    return env
+
+
+def _dbt_bin() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def manifest_is_stale() -> bool:
+    if not MANIFEST.exists():
+        return True
+    built = MANIFEST.stat().st_mtime
+    watched = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "seeds", "macros", "tests", "analyses"):
+        watched += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in watched if p.exists())
+
+
+def prepare(force: bool = False) -> None:
+    if force or manifest_is_stale():
+        subprocess.run([_dbt_bin(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)],
+                       env=_dbt_env(), check=True, cwd=DBT_PROJECT_DIR)
+
+
+def summarize(warehouse: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        q = {
+            "pages_read": "select count(*) from marts.fct_fetches where run_id = (select run_id from raw.fetch_log "
+                          "order by fetched_at desc limit 1)",
+            "articles": "select count(*) from marts.dim_articles",
+            "budgets": "select count(*) from marts.fct_budgets",
+            "events": "select count(*) from marts.fct_events",
+            "partnerships": "select count(distinct partnership_id) from marts.fct_partnerships",
+            "partnership_members": "select count(*) from marts.fct_partnerships",
+            "organizations": "select count(*) from marts.dim_organizations",
+        }
+        return {k: con.execute(v).fetchone()[0] for k, v in q.items()}
+    finally:
+        con.close()
+
+
+def run_nightly() -> int:
+    import dagster as dg
+
+    from .definitions import defs
+
+    settings = load_settings()
+    os.environ["NEWS_WAREHOUSE"] = str(settings.warehouse_path)
+    started = time.monotonic()
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    job = defs.resolve_job_def("nightly_refresh")
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    wall = time.monotonic() - started
+    checks = result.get_asset_check_evaluations()
+    passed = sum(1 for c in checks if c.passed)
+    failed = [c for c in checks if not c.passed]
+    print()
+    print(f"nightly_refresh {'succeeded' if result.success else 'FAILED'} in {wall:.1f} s  (run {result.run_id})")
+    print(f"  sources file : {settings.sources_path}")
+    print(f"  warehouse    : {settings.warehouse_path}")
+    if result.success or settings.warehouse_path.exists():
+        try:
+            s = summarize(settings.warehouse_path)
+            print(f"  pages read   : {s['pages_read']}")
+            print(f"  articles     : {s['articles']}")
+            print(f"  budgets      : {s['budgets']}")
+            print(f"  events       : {s['events']}")
+            print(f"  partnerships : {s['partnerships']} ({s['partnership_members']} members, "
+                  f"{s['organizations']} organisations)")
+        except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
+            print(f"  (no summary: {exc})")
+    print(f"  checks       : {passed} passed, {len(failed)} failed")
+    for c in failed:
+        sev = getattr(c.severity, "value", c.severity)
+        print(f"    - {c.asset_key.to_user_string()} {c.check_name} ({sev})")
+    if not result.success:
+        for ev in result.all_events:
+            if ev.is_failure and ev.step_failure_data is not None:
+                err = ev.step_failure_data.error
+                print(f"  step {ev.step_key} failed: {err.message.strip() if err else ''}")
+    return 0 if result.success else 1
+
+
+def dbt_build_check() -> int:
+    """Land the demo corpus into a throwaway warehouse (raw stages), then run `dbt build` on it."""
+    import dagster as dg
+
+    from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
+    from .definitions import build_definitions
+    from .settings import DEFAULT_SOURCES, Settings
+
+    with tempfile.TemporaryDirectory(prefix="news-dbt-") as tmp:
+        warehouse = Path(tmp) / "news.duckdb"
+        defs = build_definitions(Settings(sources_path=DEFAULT_SOURCES, warehouse_path=warehouse))
+        result = dg.materialize([discovered_urls, fetched_pages, parsed_articles, text_mentions],
+                                resources=defs.resources, instance=dg.DagsterInstance.ephemeral())
+        if not result.success:
+            print("raw stages failed; dbt build not run", file=sys.stderr)
+            return 1
+        print(f"dbt build on the demo corpus ({warehouse})", flush=True)
+        proc = subprocess.run([_dbt_bin(), "build", "--project-dir", str(DBT_PROJECT_DIR)],
+                              env=_dbt_env(warehouse), cwd=DBT_PROJECT_DIR)
+        return proc.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="pipelines.cli", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check"])
+    ap.add_argument("--force", action="store_true", help="prepare: parse even when nothing changed")
+    a = ap.parse_args(argv)
+    os.chdir(PROJECT_DIR)
+    if a.command == "prepare":
+        prepare(force=a.force)
+        return 0
+    prepare()
+    if a.command == "run":
+        return run_nightly()
+    return dbt_build_check()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

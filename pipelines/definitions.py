@@ -1,0 +1,31 @@
+"""The one place the Dagster Definitions are assembled (explicit lists)."""
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from .assets.dbt import dbt_project, news_dbt_models
+from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
+from .resources import SourcesResource, WarehouseResource
+from .schedules import nightly_refresh, nightly_schedule
+from .settings import Settings, load_settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[discovered_urls, fetched_pages, parsed_articles, text_mentions, news_dbt_models],
+        jobs=[nightly_refresh],
+        schedules=[nightly_schedule],
+        resources={
+            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+            "sources": SourcesResource(path=str(settings.sources_path)),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+        },
+    )
+
+
+_settings = load_settings()
+os.environ.setdefault("NEWS_WAREHOUSE", str(_settings.warehouse_path))
+defs = build_definitions(_settings)

@@ -1,0 +1,205 @@
+"""The pipeline's stages as plain functions over a DuckDB connection (the Dagster assets are thin wrappers).
+
+discover → fetch → parse → extract. Each stage reads what the previous one stored, does only the work
+that is new (unchanged pages are not re-parsed, unchanged bodies not re-extracted), and writes in
+batches, one transaction each.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import warehouse as wh
+from .fetch.types import Discovered, FetchResult
+from .sources.config import SourcesConfig
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+class AllSourcesFailed(RuntimeError):
+    """Every source of the sources file failed: the run must fail, saying so."""
+
+
+@dataclass
+class StageReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- discover
+
+def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str,
+                   now: datetime | None = None) -> StageReport:
+    from .fetch import discover
+
+    now = now or wh.utcnow()
+    items, failures = discover(config, now=now)
+    rows = wh.discovered_rows(run_id, items, now)
+    wh.record_discovered(con, run_id, rows)
+    if failures:
+        wh.record_fetches(con, run_id, failures)
+    report = StageReport()
+    per_source = Counter(r["source_name"] for r in rows)
+    failed_sources = {f.source_name for f in failures}
+    for src in config.sources:
+        report.by_source[src.name] = {"urls": per_source.get(src.name, 0),
+                                      "source_errors": sum(1 for f in failures if f.source_name == src.name)}
+    report.counts = {"urls": len(rows), "sources": len(config.sources), "sources_failed": len(failed_sources)}
+    report.errors = [f"{f.source_name}: {f.url}: {f.outcome}: {f.error}" for f in failures]
+    dead = [s.name for s in config.sources if s.name in failed_sources and per_source.get(s.name, 0) == 0]
+    if config.sources and len(dead) == len(config.sources):
+        raise AllSourcesFailed("every source failed: " + "; ".join(report.errors))
+    return report
+
+
+# ---------------------------------------------------------------- fetch
+
+def _rehydrate(row: dict[str, Any]) -> Discovered:
+    content = None
+    via = row.get("discovered_via") or ""
+    if via.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(via).path))
+        content = path.read_bytes() if path.is_file() else None
+    return Discovered(source_name=row["source_name"], url=row["url"], discovered_via=row.get("discovered_via"),
+                      title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"), content=content)
+
+
+def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str) -> StageReport:
+    from .fetch import fetch_all
+
+    disc_run = run_id if con.execute("select 1 from raw.discovered_urls where run_id = ? limit 1",
+                                     [run_id]).fetchone() else wh.latest_discovery_run(con)
+    rows = wh.discovered_for_run(con, disc_run) if disc_run else []
+    items = [_rehydrate(r) for r in rows]
+    validators = wh.validators_for(con, [i.url for i in items if i.content is None])
+    report = StageReport()
+    pending: list[FetchResult] = []
+    totals: Counter[str] = Counter()
+
+    def flush() -> None:
+        if pending:
+            for k, v in wh.record_fetches(con, run_id, pending).items():
+                totals[k] += v
+            pending.clear()
+
+    def on_result(r: FetchResult) -> None:
+        pending.append(r)
+        if len(pending) >= BATCH:
+            flush()
+
+    results = fetch_all(items, config, validators=validators, on_result=on_result)
+    if not pending and results and not totals:
+        pending.extend(results)  # a fetcher that does not call on_result
+    flush()
+    outcomes = Counter(r.outcome for r in results)
+    for r in results:
+        report.by_source.setdefault(r.source_name, Counter())[r.outcome] += 1
+    report.by_source = {k: dict(v) for k, v in report.by_source.items()}
+    report.counts = {"requested": len(results), **{f"outcome_{k}": v for k, v in outcomes.items()}, **totals}
+    report.errors = [f"{r.url}: {r.outcome}: {r.error}" for r in results if r.outcome not in ("ok", "not_modified")]
+    return report
+
+
+# ---------------------------------------------------------------- parse
+
+def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_version: str) -> tuple[dict, dict | None]:
+    """Parse one stored page into (page_parses row, articles row or None). Never raises."""
+    from .parse.types import ParseError
+
+    now = wh.utcnow()
+    base = {"page_key": rec["page_key"], "content_hash": rec["content_hash"], "parser_version": parser_version,
+            "parsed_at": now, "error": None, "article_key": None}
+    try:
+        page = parse_page(rec["content"], rec.get("final_url") or rec["url"], rec.get("content_type"))
+    except ParseError as exc:
+        return {**base, "outcome": exc.kind, "error": str(exc)}, None
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop the run
+        return {**base, "outcome": "parse_error", "error": f"{type(exc).__name__}: {exc}"}, None
+    if page.kind != "article":
+        return {**base, "outcome": "not_article", "error": page.reason or "not an article"}, None
+    url = page.canonical_url or rec.get("final_url") or rec["url"]
+    key = wh.article_key(url)
+    body = page.body or ""
+    article = {
+        "article_key": key, "url": url, "page_key": rec["page_key"], "source_name": rec["source_name"],
+        "fetched_url": rec["url"], "outlet": page.outlet, "title": page.title, "published_at": page.published_at,
+        "published_at_source": page.published_at_source, "body": body, "body_hash": wh.sha256_hex(body),
+        "encoding": page.encoding, "fetched_at": rec["fetched_at"], "parser_version": parser_version,
+        "parsed_at": now,
+    }
+    return {**base, "outcome": "article", "article_key": key}, article
+
+
+def parse_stage(con: duckdb.DuckDBPyConnection) -> StageReport:
+    from .parse import PARSER_VERSION, parse_page
+
+    report = StageReport()
+    outcomes: Counter[str] = Counter()
+    parses: list[dict] = []
+    articles: dict[str, dict] = {}
+
+    def flush() -> None:
+        if parses:
+            wh.record_parses(con, parses, list(articles.values()))
+            parses.clear()
+            articles.clear()
+
+    for rec in list(wh.pages_to_parse(con, PARSER_VERSION)):
+        parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
+        outcomes[parsed["outcome"]] += 1
+        parses.append(parsed)
+        if article:
+            # two URLs with one canonical URL in a batch: the newest fetch wins (pages come newest first)
+            articles.setdefault(article["article_key"], article)
+        if parsed["error"]:
+            report.errors.append(f"{rec['url']}: {parsed['outcome']}: {parsed['error']}")
+        if len(parses) >= BATCH:
+            flush()
+    flush()
+    # an article whose only page stopped being an article is removed with its mentions
+    with wh.transaction(con):
+        con.execute("""
+            delete from raw.articles a where not exists (
+                select 1 from raw.page_parses pp where pp.article_key = a.article_key and pp.outcome = 'article')
+        """)
+    wh.drop_orphan_mentions(con)
+    report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()}}
+    return report
+
+
+# ---------------------------------------------------------------- extract
+
+def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int = 200) -> StageReport:
+    from .extract import EXTRACTOR_VERSION, extract_article
+
+    report = StageReport()
+    totals: Counter[str] = Counter()
+    batch: list[tuple[dict, Any]] = []
+    n = 0
+    for art in list(wh.articles_to_extract(con, EXTRACTOR_VERSION)):
+        published = art["published_at"]
+        try:
+            mentions = extract_article(art["body"], published)
+        except Exception as exc:  # noqa: BLE001 - one bad body must not stop the run
+            report.errors.append(f"{art['article_key']}: {type(exc).__name__}: {exc}")
+            continue
+        batch.append((art, mentions))
+        n += 1
+        if len(batch) >= batch_size:
+            totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch))
+            batch = []
+    if batch:
+        totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch))
+    report.counts = {"articles_extracted": n, **{f"rows_{k}": v for k, v in totals.items()}}
+    return report
