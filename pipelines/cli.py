@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .settings import DBT_PROJECT_DIR, PROJECT_DIR, load_settings
+from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, load_settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
@@ -32,11 +32,6 @@ def _dbt_env(warehouse: Path | None = None) -> dict[str, str]:
     return env
 
 
-def _dbt_bin() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def manifest_is_stale() -> bool:
     if not MANIFEST.exists():
         return True
@@ -49,7 +44,7 @@ def manifest_is_stale() -> bool:
 
 def prepare(force: bool = False) -> None:
     if force or manifest_is_stale():
-        subprocess.run([_dbt_bin(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)],
+        subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)],
                        env=_dbt_env(), check=True, cwd=DBT_PROJECT_DIR)
 
 
@@ -132,7 +127,7 @@ def dbt_build_check() -> int:
             print("raw stages failed; dbt build not run", file=sys.stderr)
             return 1
         print(f"dbt build on the demo corpus ({warehouse})", flush=True)
-        proc = subprocess.run([_dbt_bin(), "build", "--project-dir", str(DBT_PROJECT_DIR)],
+        proc = subprocess.run([dbt_executable(), "build", "--project-dir", str(DBT_PROJECT_DIR)],
                               env=_dbt_env(warehouse), cwd=DBT_PROJECT_DIR)
         return proc.returncode
 

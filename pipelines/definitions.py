@@ -8,20 +8,23 @@ from dagster_dbt import DbtCliResource
 
 from .assets.dbt import dbt_project, news_dbt_models
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
+from .checks import ASSET_CHECKS
 from .resources import SourcesResource, WarehouseResource
 from .schedules import nightly_refresh, nightly_schedule
-from .settings import Settings, load_settings
+from .settings import Settings, dbt_executable, load_settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[discovered_urls, fetched_pages, parsed_articles, text_mentions, news_dbt_models],
+        asset_checks=ASSET_CHECKS,
         jobs=[nightly_refresh],
         schedules=[nightly_schedule],
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "sources": SourcesResource(path=str(settings.sources_path)),
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
+                                  dbt_executable=dbt_executable()),
         },
     )
 

@@ -7,6 +7,8 @@ NEWS_WAREHOUSE the DuckDB file (default: warehouse/news.duckdb). Keep the file n
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,3 +45,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return load_settings()
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's .venv), else the one on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")

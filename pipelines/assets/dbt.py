@@ -4,7 +4,6 @@ Asset keys: dbt sources keep dagster-dbt's default [source, table] = ["raw", <ta
 raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging / intermediate / marts /
 reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
 """
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping

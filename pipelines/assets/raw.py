@@ -3,7 +3,6 @@
 Each asset is a thin wrapper: open the warehouse, call the stage in pipelines.stages, report counts and a
 preview as materialisation metadata.
 """
-from __future__ import annotations
 
 import dagster as dg
 

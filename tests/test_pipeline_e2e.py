@@ -1,0 +1,183 @@
+"""End to end: the four seed pages served over HTTP on 127.0.0.1 through an RSS feed and a sitemap, the
+whole `nightly_refresh` job run twice in process (real httpx, DuckDB, dbt, Dagster), the contract tables
+checked, and ../shared/eval/score.py run on the result."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.settings import Settings
+from tests.support.paths import SCORE_PY, SEED_CORPUS, SEED_GOLD
+
+CONTRACT = {
+    "dim_articles": {"article_id": "VARCHAR", "url": "VARCHAR", "outlet": "VARCHAR", "title": "VARCHAR",
+                     "published_at": "TIMESTAMP WITH TIME ZONE", "body": "VARCHAR",
+                     "fetched_at": "TIMESTAMP WITH TIME ZONE"},
+    "fct_budgets": {"budget_id": "VARCHAR", "article_id": "VARCHAR", "program": "VARCHAR",
+                    "recipient_org_id": "VARCHAR", "funding_source": "VARCHAR", "amount_krw": "HUGEINT",
+                    "share_pct": "DECIMAL(5,2)", "period_start_year": "INTEGER", "period_end_year": "INTEGER",
+                    "evidence": "VARCHAR", "is_derived": "BOOLEAN"},
+    "fct_events": {"event_id": "VARCHAR", "article_id": "VARCHAR", "event_type": "VARCHAR", "event_date": "DATE",
+                   "date_precision": "VARCHAR", "date_text": "VARCHAR", "location": "VARCHAR", "evidence": "VARCHAR"},
+    "fct_partnerships": {"partnership_id": "VARCHAR", "article_id": "VARCHAR", "partnership_type": "VARCHAR",
+                         "partnership_name": "VARCHAR", "org_id": "VARCHAR", "role": "VARCHAR", "evidence": "VARCHAR"},
+    "dim_organizations": {"org_id": "VARCHAR", "name": "VARCHAR", "org_type": "VARCHAR", "aliases": "VARCHAR[]"},
+    "fct_fetches": {"fetch_id": "VARCHAR", "run_id": "VARCHAR", "source_name": "VARCHAR", "url": "VARCHAR",
+                    "final_url": "VARCHAR", "fetched_at": "TIMESTAMP WITH TIME ZONE", "http_status": "INTEGER",
+                    "outcome": "VARCHAR", "attempts": "INTEGER", "error": "VARCHAR", "article_id": "VARCHAR"},
+}
+FACT_TABLES = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations"]
+
+
+class SeedSite:
+    """A small news site on 127.0.0.1: the seed pages, an RSS feed and a sitemap listing them."""
+
+    def __init__(self) -> None:
+        index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
+        self.pages = {f"/news/{e['file']}": (SEED_CORPUS / e["file"], e["encoding"]) for e in index}
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep pytest output clean
+                pass
+
+            def do_GET(self):  # noqa: N802 - http.server API
+                site.requests.append(self.path)
+                base = f"http://127.0.0.1:{self.server.server_address[1]}"
+                if self.path == "/robots.txt":
+                    return self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
+                if self.path == "/rss.xml":
+                    items = "".join(f"<item><title>스마트시티 기사 {p}</title><link>{base}{p}</link></item>"
+                                    for p in sorted(site.pages))
+                    xml = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+                    return self._send(200, "application/rss+xml; charset=utf-8", xml.encode())
+                if self.path == "/sitemap.xml":
+                    urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in sorted(site.pages))
+                    xml = ('<?xml version="1.0" encoding="UTF-8"?>'
+                           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+                    return self._send(200, "application/xml", xml.encode())
+                if self.path in site.pages:
+                    path, enc = site.pages[self.path]
+                    return self._send(200, f"text/html; charset={enc}", path.read_bytes())
+                return self._send(404, "text/plain", b"not found")
+
+            def _send(self, status: int, ctype: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SeedSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def snapshot(path: Path) -> dict[str, set]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: set(con.execute(f"select * exclude (fetched_at) from marts.{t}" if t == "dim_articles"
+                                   else f"select * from marts.{t}").fetchall()) for t in FACT_TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    with SeedSite() as site:
+        sources = tmp / "sources.yaml"
+        sources.write_text(f"""
+defaults:
+  user_agent: "kr-smartcity-news-test/0.1 (+https://example.invalid)"
+  allow_private_hosts: true
+  min_delay_s: 0
+  timeout_s: 5
+  max_retries: 0
+sources:
+  - name: seed-feed
+    kind: rss
+    url: {site.base}/rss.xml
+    keywords: [스마트시티]
+  - name: seed-sitemap
+    kind: sitemap
+    url: {site.base}/sitemap.xml
+  - name: broken-feed
+    kind: rss
+    url: {site.base}/missing-feed.xml
+""", encoding="utf-8")
+        warehouse = tmp / "news.duckdb"
+        defs = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse))
+        job = defs.resolve_job_def("nightly_refresh")
+        instance = dg.DagsterInstance.ephemeral()
+        first = job.execute_in_process(instance=instance, raise_on_error=False)
+        after_first = snapshot(warehouse) if first.success else None
+        second = job.execute_in_process(instance=instance, raise_on_error=False)
+        after_second = snapshot(warehouse) if second.success else None
+        yield {"first": first, "second": second, "warehouse": warehouse, "site": site,
+               "after_first": after_first, "after_second": after_second}
+
+
+def test_both_runs_succeed_despite_a_broken_feed(runs):
+    assert runs["first"].success
+    assert runs["second"].success
+
+
+def test_contract_tables_have_the_contract_columns_and_types(runs):
+    con = duckdb.connect(str(runs["warehouse"]), read_only=True)
+    for table, columns in CONTRACT.items():
+        got = dict(con.execute("select column_name, data_type from information_schema.columns "
+                               "where table_schema = 'marts' and table_name = ?", [table]).fetchall())
+        for col, typ in columns.items():
+            assert got.get(col) == typ, f"marts.{table}.{col}: {got.get(col)} != {typ}"
+    assert con.execute("select count(*) from marts.dim_articles").fetchone()[0] == 4
+    con.close()
+
+
+def test_second_run_gives_the_same_rows(runs):
+    first, second = runs["after_first"], runs["after_second"]
+    for table in FACT_TABLES:
+        assert first[table] == second[table], table
+    assert len(first["dim_articles"]) == 4
+
+
+def test_every_url_of_every_run_is_recorded_with_its_outcome(runs):
+    con = duckdb.connect(str(runs["warehouse"]), read_only=True)
+    rows = con.execute("select run_id, source_name, url, outcome, article_id, error from marts.fct_fetches").fetchall()
+    con.close()
+    run_ids = {runs["first"].run_id, runs["second"].run_id}
+    assert {r[0] for r in rows} == run_ids
+    for run_id in run_ids:
+        ok = [r for r in rows if r[0] == run_id and r[3] in ("ok", "not_modified")]
+        assert len(ok) == 8  # 4 pages via the feed and 4 via the sitemap
+        assert all(r[4] is not None for r in ok), "an ok fetch must point at its article"
+        broken = [r for r in rows if r[0] == run_id and r[1] == "broken-feed"]
+        assert len(broken) == 1 and broken[0][3] in ("feed_error", "http_error") and broken[0][5]
+        assert broken[0][2].endswith("/missing-feed.xml")
+
+
+def test_score_py_reads_the_warehouse(runs):
+    proc = subprocess.run([sys.executable, str(SCORE_PY), str(runs["warehouse"]), str(SEED_GOLD)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^articles found\s+4/4$", proc.stdout, re.M), proc.stdout
+    assert proc.stdout.strip().splitlines()[-1].startswith("summary: ")
