@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 dbt-parse: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
+	@mkdir -p $(DAGSTER_HOME) && cp -f dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	@$(PY) -m pipelines.cli prepare
 
 run: dbt-parse

@@ -8,7 +8,7 @@ nightly_refresh = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Discover, fetch, parse and extract every source, then dbt build (models + tests).",
     executor_def=dg.in_process_executor,
-    tags={"dagster/max_retries": 0},
+    tags={"warehouse": "writer"},
 )
 
 nightly_schedule = dg.ScheduleDefinition(
