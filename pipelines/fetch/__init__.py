@@ -1,0 +1,88 @@
+"""The fetch stage: find article URLs (`discover`) and fetch them politely (`fetch_all`).
+
+Synchronous functions around asyncio (the Dagster assets call them as plain functions); each call
+runs one event loop with one shared HTTP client, host gates and robots cache. Every failure ends as
+a `FetchResult` outcome (vocabulary: `types.FETCH_OUTCOMES`); these functions do not raise for
+network or content problems. Rules and the fault -> outcome table: docs/crawler.md.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pipelines.fetch.crawler import Crawler, now_utc, sha256_hex
+from pipelines.fetch.discover import discover_sources
+from pipelines.fetch.robots import RobotsCache
+from pipelines.fetch.types import FETCH_OUTCOMES, Discovered, FetchResult
+from pipelines.fetch.urls import canonicalize_url, clean_url
+from pipelines.sources.config import CrawlPolicy, SourcesConfig
+
+__all__ = [
+    "FETCH_OUTCOMES", "Discovered", "FetchResult", "RobotsCache", "canonicalize_url", "clean_url",
+    "discover", "fetch_all",
+]
+
+T = TypeVar("T")
+Validators = dict[str, tuple[str | None, str | None]]
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, also from code that already runs an event loop (then in a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def discover(config: SourcesConfig, *, now: datetime | None = None, robots: RobotsCache | None = None,
+             ) -> tuple[list[Discovered], list[FetchResult]]:
+    """Every source's URLs, plus one FetchResult per source (or child sitemap) that failed.
+
+    `now` anchors sitemap `since_days` (default: the current time). Pass the same `robots` cache
+    to `fetch_all` to fetch each host's robots.txt once per run.
+    """
+    async def go() -> tuple[list[Discovered], list[FetchResult]]:
+        async with Crawler(config, robots) as crawler:
+            return await discover_sources(config.sources, crawler, config.path, now or now_utc())
+    return _run(go())
+
+
+def _local_result(item: Discovered) -> FetchResult:
+    content = item.content or b""
+    return FetchResult(source_name=item.source_name, url=item.url, outcome="ok", fetched_at=now_utc(),
+                       attempts=1, final_url=item.url, content_type="text/html", content=content,
+                       content_hash=sha256_hex(content))
+
+
+def fetch_all(items: list[Discovered], config: SourcesConfig, *, validators: Validators | None = None,
+              on_result: Callable[[FetchResult], None] | None = None,
+              robots: RobotsCache | None = None) -> list[FetchResult]:
+    """One FetchResult per item, in the items' order.
+
+    Items that carry `content` (html_dir files) are 'ok' without network. http(s) items are fetched
+    under their source's CrawlPolicy (the config defaults for an unknown source name);
+    `validators` maps url -> (etag, last_modified) for conditional GETs; `on_result` is called with
+    each result as soon as it is known (in completion order); an exception it raises stops the call.
+    """
+    policies: dict[str, CrawlPolicy] = {s.name: s.policy for s in config.sources}
+    validators = validators or {}
+
+    async def go() -> list[FetchResult]:
+        async with Crawler(config, robots) as crawler:
+            async def one(item: Discovered) -> FetchResult:
+                if item.content is not None:
+                    result = _local_result(item)
+                else:
+                    policy = policies.get(item.source_name, config.defaults)
+                    result = await crawler.fetch(item.source_name, item.url, policy,
+                                                 validators=validators.get(item.url))
+                if on_result is not None:
+                    on_result(result)
+                return result
+            return list(await asyncio.gather(*(one(item) for item in items)))
+    return _run(go())
