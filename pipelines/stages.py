@@ -115,6 +115,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
 
 def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_version: str) -> tuple[dict, dict | None]:
     """Parse one stored page into (page_parses row, articles row or None). Never raises."""
+    from .fetch import canonicalize_url
     from .parse.types import ParseError
 
     now = wh.utcnow()
@@ -128,7 +129,7 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
         return {**base, "outcome": "parse_error", "error": f"{type(exc).__name__}: {exc}"}, None
     if page.kind != "article":
         return {**base, "outcome": "not_article", "error": page.reason or "not an article"}, None
-    url = page.canonical_url or rec.get("final_url") or rec["url"]
+    url = canonicalize_url(page.canonical_url or rec.get("final_url") or rec["url"])
     key = wh.article_key(url)
     body = page.body or ""
     article = {

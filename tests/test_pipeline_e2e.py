@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,7 +43,7 @@ FACT_TABLES = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", 
 class SeedSite:
     """A small news site on 127.0.0.1: the seed pages, an RSS feed and a sitemap listing them."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay_s: float = 0.0) -> None:
         index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
         self.pages = {f"/news/{e['file']}": (SEED_CORPUS / e["file"], e["encoding"]) for e in index}
         self.requests: list[str] = []
@@ -68,6 +69,7 @@ class SeedSite:
                            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
                     return self._send(200, "application/xml", xml.encode())
                 if self.path in site.pages:
+                    time.sleep(delay_s)
                     path, enc = site.pages[self.path]
                     return self._send(200, f"text/html; charset={enc}", path.read_bytes())
                 return self._send(404, "text/plain", b"not found")
@@ -92,11 +94,16 @@ class SeedSite:
         self.server.server_close()
 
 
+def _hashable(row: tuple) -> tuple:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
+
+
 def snapshot(path: Path) -> dict[str, set]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {t: set(con.execute(f"select * exclude (fetched_at) from marts.{t}" if t == "dim_articles"
-                                   else f"select * from marts.{t}").fetchall()) for t in FACT_TABLES}
+        return {t: {_hashable(r) for r in con.execute(
+                    f"select * exclude (fetched_at) from marts.{t}" if t == "dim_articles"
+                    else f"select * from marts.{t}").fetchall()} for t in FACT_TABLES}
     finally:
         con.close()
 

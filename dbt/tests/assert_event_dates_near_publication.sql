@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_events'}}}) }}
 -- Events dated implausibly far from their article's publish date (more than 20 years before or 15 years
 -- after) are a resolution bug, not news.
 select e.event_id, e.event_date, a.published_at

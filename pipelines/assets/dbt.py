@@ -6,7 +6,7 @@ reference) and grouped by layer, so the UI shows raw → staging → intermediat
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -63,4 +63,31 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
 def news_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
     os.environ["NEWS_WAREHOUSE"] = warehouse.path
-    yield from dbt.cli(dbt_build_args(), context=context).stream().fetch_row_counts()
+    # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
+    # model's materialisation gets its row count from a short read of the warehouse.
+    events = list(dbt.cli(dbt_build_args(), context=context).stream())
+    yield from with_row_counts(events, warehouse)
+
+
+def relation_of(event: Any) -> str | None:
+    value = event.metadata.get("dagster/relation_identifier") if hasattr(event, "metadata") else None
+    text = getattr(value, "value", value)
+    return text if isinstance(text, str) and text.count(".") == 2 else None
+
+
+def with_row_counts(events: list[Any], warehouse: WarehouseResource) -> Iterator[Any]:
+    relations = {relation_of(e) for e in events if isinstance(e, dg.Output)} - {None}
+    counts: dict[str, int] = {}
+    if relations:
+        with warehouse.connect(read_only=True) as con:
+            for rel in relations:
+                _db, schema, table = rel.split(".")
+                try:
+                    counts[rel] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                except Exception:  # noqa: BLE001 - a model that failed to build has no table to count
+                    continue
+    for e in events:
+        rel = relation_of(e) if isinstance(e, dg.Output) else None
+        if rel in counts:
+            e = e.with_metadata({**e.metadata, "dagster/row_count": counts[rel]})
+        yield e

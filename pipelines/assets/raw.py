@@ -42,9 +42,9 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                     sources: SourcesResource) -> dg.MaterializeResult:
     config = sources.load()
     with warehouse.connect() as con:
-        report = stages.discover_stage(con, config, context.run_id)
+        report = stages.discover_stage(con, config, context.run.run_id)
         preview = wh.preview_markdown(con, "select source_name, url, title_hint from raw.discovered_urls "
-                                           "where run_id = ? order by source_name, url limit 10", [context.run_id])
+                                           "where run_id = ? order by source_name, url limit 10", [context.run.run_id])
     for err in report.errors:
         context.log.warning(err)
     return dg.MaterializeResult(metadata={
@@ -70,11 +70,11 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource):
     config = sources.load()
     with warehouse.connect() as con:
-        report = stages.fetch_stage(con, config, context.run_id)
+        report = stages.fetch_stage(con, config, context.run.run_id)
         counts = wh.table_counts(con, ["pages"])
         log_preview = wh.preview_markdown(
             con, "select source_name, url, outcome, http_status, attempts, error from raw.fetch_log "
-                 "where run_id = ? order by outcome <> 'ok' desc, url limit 10", [context.run_id])
+                 "where run_id = ? order by outcome <> 'ok' desc, url limit 10", [context.run.run_id])
     for err in report.errors[:50]:
         context.log.warning(err)
     yield dg.MaterializeResult(asset_key=["raw", "pages"], metadata={

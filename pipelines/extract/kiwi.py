@@ -19,7 +19,7 @@ def get_kiwi():
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                _kiwi = Kiwi(num_workers=0)
+                _kiwi = Kiwi()
     return _kiwi
 
 
