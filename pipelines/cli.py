@@ -104,7 +104,7 @@ def run_nightly() -> int:
         print(f"    - {c.asset_key.to_user_string()} {c.check_name} ({sev})")
     if not result.success:
         for ev in result.all_events:
-            if ev.is_failure and ev.step_failure_data is not None:
+            if ev.is_step_failure:
                 err = ev.step_failure_data.error
                 print(f"  step {ev.step_key} failed: {err.message.strip() if err else ''}")
     return 0 if result.success else 1

@@ -1,0 +1,173 @@
+"""Event mentions: trigger words (dbt/seeds/event_triggers.csv) in sentences that carry a date mention.
+
+Rules (long form in docs/extraction-rules.md, "Events"):
+
+* A trigger is literal text; spaces in it match any spacing and `…` means "the second part follows within
+  20 characters of the same sentence" (`협약…체결` matches `협약을 체결`, `MOU…맺` matches `MOU를 맺`).
+* A trigger followed by a negation or failure (`않`, `못`, 무산, 철회, 취소, 연기, 보류, 탈락, 불발), a
+  condition (`…다면`, `…되면`) or `앞두고` (still pending) is not an event.
+* Future: a trigger governed by a future predicate (목표, 예정, 방침, -ㄹ 계획, -ㄹ 것, -겠-; see
+  `dates.is_future_governed`) or dated by a future word (`오는 11월`, 내년, 다음 달, 연내) becomes `planned`
+  (`2027년 개소를 목표로` → planned, not launched) — not when the trigger itself is past or attributive
+  (`발표한 계획`, `발족한`, `선정됐`), and never for `applied` (`유치에 도전한다`) and `took_effect`
+  (`다음 달 1일부터 시행된다` is the date the rule takes effect). `MOU를 맺고 협력하기로 했다` is past.
+* Triggers whose event_type is `planned` in the seed are start verbs (착공, 입주, 준공, 서비스…제공): they make
+  an event only when future-governed.
+* One event per (sentence, event_type): the first trigger of that type. Its date is the date mention nearest
+  the trigger in the same sentence; a date after the trigger counts at double distance (Korean puts the time
+  before its verb). The date of a reporting frame (`…선정됐다고 1일 밝혔다` is when it was said) is used only
+  when the sentence has no other date (`도전한다고 10일 밝혔다` takes 10일), and a date inside quotation marks
+  (`'2025년 … 사업'` is a name) only when there is nothing else. No date mention in the sentence → no event (`강화해 나갈 계획이다`).
+* location: the `…에서` phrase (≤ 3 words, dates and particles cut off) that contains a venue word (시청,
+  회의실, 벡스코, 컨벤션, 호텔 …).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .dates import is_future_governed
+from .types import DateMention, EventMention, Sentence
+
+EVENT_TRIGGERS_CSV = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "event_triggers.csv"
+
+_GAP = r"[^.!?]{0,20}?"
+_NEGATED_RE = re.compile(
+    r"^(?:으?면(?!서))|^[가-힣]{0,3}?(?:지\s*않|지\s*못|않|못|다면|으면(?!서)|[하되]면(?!서))"
+    r"|^[^.,]{0,10}?(?:무산|철회|취소|연기|보류|탈락|실패|불발|무기한|앞두|앞둔)"
+)
+_NEVER_PLANNED = frozenset({"applied", "took_effect"})
+_REPORT_FRAME_AFTER_RE = re.compile(r"^\s*(?:밝혔|전했|말했|설명했|알렸|발표했)")
+_REPORT_FRAME_BEFORE_RE = re.compile(r"(?:다|라|냐)고\s*$")
+_PAST_AFTER_RE = re.compile(r"^(?:했|됐|하였|되었|한\s|된\s)")
+_QUOTES = (("‘", "’"), ("“", "”"), ("'", "'"), ('"', '"'), ("「", "」"), ("『", "』"), ("<", ">"), ("《", "》"))
+_VENUE_WORDS = (
+    "시청", "군청", "구청", "도청", "청사", "회의실", "센터", "벡스코", "코엑스", "킨텍스", "엑스코", "세텍",
+    "호텔", "홀", "컨벤", "엑스포", "사옥", "강당", "회관", "컨벤션", "전시장", "본사", "본관", "캠퍼스", "광장", "타워", "빌딩",
+    "의원회관", "국회", "대학교", "연구원", "진흥원", "기념관", "체육관", "공원", "스퀘어", "아트센터", "박람회장",
+)
+_LOCATION_RE = re.compile(r"((?:[가-힣A-Za-z0-9()·]+\s+){0,2}[가-힣A-Za-z0-9()·]+)에서(?![가-힣])")
+_PARTICLE_END_RE = re.compile(r"(?:은|는|가|을|를|의|와|과|에)$")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    trigger: str
+    event_type: str
+    pattern: re.Pattern
+
+
+def _compile(trigger: str) -> re.Pattern:
+    parts = [re.escape(p.strip()).replace(r"\ ", r"\s*") for p in trigger.split("…")]
+    return re.compile(_GAP.join(parts))
+
+
+@lru_cache(maxsize=1)
+def event_triggers() -> tuple[Trigger, ...]:
+    """The trigger dictionary (dbt seed) compiled to patterns."""
+    with EVENT_TRIGGERS_CSV.open(encoding="utf-8") as fh:
+        return tuple(Trigger(r["trigger"].strip(), r["event_type"].strip(), _compile(r["trigger"].strip()))
+                     for r in csv.DictReader(fh))
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for open_q, close_q in _QUOTES:
+        pattern = re.escape(open_q) + r"[^" + re.escape(close_q) + r"]{1,80}" + re.escape(close_q)
+        spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    return spans
+
+
+def _is_report_date(d: DateMention, text: str) -> bool:
+    """The date of the reporting frame ('…했다고 1일 밝혔다'): when the sentence was said, not the event."""
+    return bool(_REPORT_FRAME_BEFORE_RE.search(text[: d.start]) and _REPORT_FRAME_AFTER_RE.match(text[d.end:]))
+
+
+def _nearest_date(dates: list[DateMention], start: int, end: int, text: str) -> DateMention | None:
+    if not dates:
+        return None
+    quoted = _quoted_spans(text)
+    in_quotes = [d for d in dates if any(a <= d.start and d.end <= b for a, b in quoted)]
+    reported = [d for d in dates if d not in in_quotes and _is_report_date(d, text)]
+    free = ([d for d in dates if d not in in_quotes and d not in reported] or reported or dates)
+
+    def distance(d: DateMention) -> int:
+        # Korean puts the time adverb before its verb: a date after the trigger counts double
+        if d.end <= start:
+            return start - d.end
+        if d.start >= end:
+            return 2 * (d.start - end) + 1
+        return 0
+
+    return min(free, key=distance)
+
+
+def _is_future(text: str, end: int) -> bool:
+    if re.search(r"(?:[한된했됐었았였])$", text[:end]) or _PAST_AFTER_RE.match(text[end:]):
+        return False  # the trigger itself is past or attributive ('발표한 계획', '선정됐다')
+    return is_future_governed(text, end, window=30)
+
+
+def _date_is_future(d: DateMention) -> bool:
+    """A date that is future by its own words: 오는 …, 내년, 다음 달, 연내."""
+    return (d.date_text.startswith("오는") or d.date_text == "연내" or (d.year_offset or 0) > 0
+            or (d.month_offset or 0) > 0)
+
+
+def find_location(text: str) -> str | None:
+    """The venue phrase before `에서` (부산 벡스코, 천안시청 대회의실), or None."""
+    for m in _LOCATION_RE.finditer(text):
+        words = m.group(1).split()
+        kept: list[str] = []
+        for w in reversed(words):
+            if re.search(r"\d+\s*[일월년]$|^(?:이날|오늘|당일)$", w) or (kept and _PARTICLE_END_RE.search(w)):
+                break
+            kept.insert(0, w)
+        phrase = " ".join(kept)
+        if kept and any(v in phrase for v in _VENUE_WORDS):
+            return phrase
+    return None
+
+
+def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[EventMention]:
+    text = sentence.text
+    chosen: dict[str, tuple[int, int, str]] = {}
+    for trig in event_triggers():
+        for m in trig.pattern.finditer(text):
+            if _NEGATED_RE.search(text[m.end(): m.end() + 14]):
+                continue
+            event_type = trig.event_type
+            date = _nearest_date(dates, m.start(), m.end(), text)
+            past = bool(re.search(r"[한된했됐었았였]$", m.group(0)))
+            future = not past and (_is_future(text, m.end()) or (date is not None and _date_is_future(date)))
+            if event_type == "planned" and not future:
+                continue
+            if future and event_type not in _NEVER_PLANNED:
+                event_type = "planned"
+            if event_type not in chosen or m.start() < chosen[event_type][0]:
+                chosen[event_type] = (m.start(), m.end(), m.group(0))
+            break
+    out: list[EventMention] = []
+    location = find_location(text) if chosen else None
+    for event_type, (start, end, surface) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
+        date = _nearest_date(dates, start, end, text)
+        out.append(EventMention(sentence_no=sentence.sentence_no, mention_no=len(out), event_type=event_type,
+                                trigger=surface, date_mention_no=date.mention_no if date else None,
+                                location=location))
+    return out
+
+
+def find_event_mentions(sentences: list[Sentence], dates: list[DateMention]) -> list[EventMention]:
+    """Dated events of an article; `dates` are the article's date mentions (dates.find_date_mentions)."""
+    by_sentence: dict[int, list[DateMention]] = {}
+    for d in dates:
+        by_sentence.setdefault(d.sentence_no, []).append(d)
+    out: list[EventMention] = []
+    for sentence in sentences:
+        sentence_dates = by_sentence.get(sentence.sentence_no)
+        if sentence_dates:
+            out.extend(_events_in(sentence, sentence_dates))
+    return out

@@ -1,0 +1,502 @@
+"""Money mentions: Korean amounts with the funding cue, list structure, period, programme and recipient.
+
+Rules (docs/extraction-rules.md, "Money", is the long form):
+
+* Amounts are found and valued by `numbers.find_amounts` (`2조 5,000억 원` → 2,500,000,000,000 won).
+* An amount followed by a counter or a foreign currency (`100경 번`, `50만 명`, `1만 가구`, `100억 달러`) is not
+  won and is not emitted. An amount without 원/₩ is money only in a money context: a funding cue, or (for 억/조
+  amounts) one of 사업비/예산/투입/투자/지원/출자/확보/편성/… within 30 characters; otherwise it is not emitted
+  (`인구 50만`, `30만 시민`).
+* cue — the funding-source word that decided, spelled as in dbt/seeds/funding_source_terms.csv (dbt maps it to
+  funding_source). Precedence: (1) a term right before the amount, only fillers between (`국비 160억`,
+  `총 사업비 325억`, `국비 약 160억`, `국비는 160억`); (2) a term right after (`325억 사업비`, `160억 원의 국비`);
+  (3) the sentence-subject actor before the amount (`정부는 … 265억원을 투자한다` → 정부), not when coordinated
+  (`정부와 민간이` is joint money); (4) a trailing `규모`; else NULL (dbt treats NULL as total). A lone `총`/`전체`
+  before a single (non-list) amount is a quantity word and yields to a subject actor (`정부는 … 총 1,200억 원`).
+* Non-budgets (emitted with is_budget=False and reject_reason): revenue/profit, market value/stock, salary,
+  unit prices, market size, exports/sales volume, fines, startup rounds — by a word of `_REJECT_WORDS` shortly
+  before or after the amount, unless a funding cue sits right next to the amount.
+* Lists: amounts joined by `,`/`와`/`및` form one list (same list_no); an amount after `등`, or with a `총`/`합계`
+  cue right after a list, closes it as is_list_total; `총 325억 원(국비 160억, …)` / `… 중 국비 …` put the total
+  first.
+* Shares: `공공과 민간이 각각 51%, 49% 비율로 총 4,000억 원` → derived rows (is_derived, share_pct, cue per
+  share). `1:1 매칭` of a stated national amount adds a derived row for the matching side (named term, else 지방비).
+* Period: `2024~2026년`, `2025년부터 2027년까지`, `2026년까지` (end), `3년간`/`3년 동안` (start = programme year:
+  a `YYYY년 … 사업` in the article, else the publish year; end = start + n - 1), `2019년에` (start = end).
+* program: the `… 사업`/`… 프로젝트` noun phrase (Kiwi) after the amount, else before it, else in the previous
+  two sentences or the next one; `이번 사업` alone is an anaphor and is looked up in the neighbours.
+* recipient: a local government named in the sentence, the subject first (`경상남도 김해시는` → 김해시,
+  `전주시에`), a bare `시는`/`군은`/`구는` resolved to the last such government named earlier, else one named in
+  the previous two sentences.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from .kiwi import tokenize
+from .numbers import find_amounts, has_won
+from .types import MoneyMention, Sentence
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
+FUNDING_TERMS_CSV = SEEDS_DIR / "funding_source_terms.csv"
+
+_TOTAL_WORDS = frozenset({"총", "총사업비", "사업비", "총예산", "총액", "합계", "전체", "규모"})
+_LIST_CLOSERS = frozenset({"총", "합계", "총액", "전체", "총사업비"})
+
+# fillers allowed between a cue and its amount ('국비는 약 160억', '총 사업비로 325억')
+_FILLER_RE = re.compile(r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|으로|로|만|도|에서|에|등|인|중)$")
+_COUNTER_RE = re.compile(
+    r"^\s*(?:여\s*)?(?:(?:명|개|곳|건|대|번|회|배|톤|평|년|마리|가구|세대|시간|개월|개사|개소|그루|필지|차례|"
+    r"달러|유로|엔|위안|파운드)(?:[이가의을를은는에도씩과와]|으로|로|이나)?(?![가-힣])"
+    r"|%|퍼센트|㎡|m²|km|㎞|kW|MW|GW|kWh|MWh|USD|EUR|JPY|CNY)"
+)
+_MONEY_CONTEXT_RE = re.compile(
+    r"사업비|예산|투입|투자|지원|출자|확보|편성|보조|기금|재원|출연|매칭|조달|집행|배정|국비|지방비|도비|시비|군비|구비|"
+    r"민자|재정|융자|부담"
+)
+_REJECT_WORDS: dict[str, tuple[str, ...]] = {
+    "revenue": ("매출", "영업이익", "순이익", "영업손실", "순손실", "당기순", "손익", "수익"),
+    "market_value": ("주가", "시가총액", "시총", "기업가치", "밸류에이션", "주당", "공모가", "목표주가"),
+    "salary": ("연봉", "월급", "급여", "임금", "초봉", "성과급", "상여금", "연금"),
+    "unit_price": ("가격", "요금", "판매가", "분양가", "이용료", "입장료", "수수료", "1인당", "개당", "건당", "짜리", "원당"),
+    "market_size": ("시장 규모", "시장규모", "수출", "거래액", "거래대금", "생산액", "판매액"),
+    "fine": ("과징금", "벌금", "과태료", "손해배상", "피해액", "손실액", "체납"),
+    "private_round": ("시리즈", "프리A", "시드 투자", "투자를 유치", "투자 유치에 성공"),
+}
+_SHARE_RE = re.compile(
+    r"(?P<terms>[가-힣·]+(?:\s*(?:과|와|,|및)\s*[가-힣·]+)+)\s*(?:이|가|은|는)?\s*(?:각각|각)\s*"
+    r"(?P<pcts>\d+(?:\.\d+)?\s*%(?:\s*(?:,|와|과|및|대)\s*\d+(?:\.\d+)?\s*%)+)"
+)
+_MATCHING_RE = re.compile(r"1\s*[:：대]\s*1\s*(?:로\s*|의\s*|)?(?:대응\s*)?매칭")
+_LOCAL_GOV_RE = re.compile(
+    r"(?<![가-힣])(?P<name>[가-힣]{1,4}(?:특별자치도|특별자치시|광역시|특별시)|[가-힣]{2,4}[시군구]|"
+    r"경기도|강원도|충청북도|충청남도|전라북도|전라남도|경상북도|경상남도|제주도)"
+    r"(?P<p>는|은|가|이|에|에는|에서|의|도|와|과)?(?![가-힣])"
+)
+_NOT_LOCAL_GOV = (
+    "도시", "개시", "표시", "당시", "게시", "제시", "감시", "동시", "즉시", "실시", "출시", "지시", "중시", "전시",
+    "일시", "상시", "수시", "임시", "역시", "무시", "혹시", "연구", "요구", "도구", "기구", "출구", "인구", "입구",
+    "가구", "장군", "공군", "해군", "육군", "지구", "추구", "강구", "시구", "부시", "고시", "명시", "공시", "예시",
+    "착시", "재시", "응시", "중구난", "선구", "창구", "전구", "항구", "통시", "직시", "간주시", "의구", "촉구",
+)
+_BARE_ANAPHOR_RE = re.compile(r"(?<![가-힣])(?P<k>시|군|구|도)(?:는|은|가|이|도)\s")
+_PROGRAM_HEADS = ("사업", "프로젝트")
+_PROGRAM_STOP_NOUNS = frozenset({"이번", "해당", "본", "이", "그", "동", "각", "모든", "전체", "관련", "신규",
+                                 "다른", "여러", "총", "올해", "내년", "이들", "같은"})
+_NOUNISH_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XSN", "XPN"})
+
+
+@dataclass(frozen=True)
+class FundingTerm:
+    term: str
+    funding_source: str
+
+    @property
+    def key(self) -> str:
+        return _squash(self.term)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@lru_cache(maxsize=1)
+def funding_terms() -> tuple[FundingTerm, ...]:
+    """The funding-source dictionary (dbt seed), longest term first."""
+    with FUNDING_TERMS_CSV.open(encoding="utf-8") as fh:
+        rows = [FundingTerm(r["term"].strip(), r["funding_source"].strip()) for r in csv.DictReader(fh)]
+    return tuple(sorted(rows, key=lambda t: -len(t.key)))
+
+
+@dataclass
+class _Amount:
+    start: int
+    end: int
+    value: int
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_rank: int = 9  # 1 before, 2 after, 3 subject actor, 4 trailing 규모
+    is_budget: bool = True
+    reject_reason: str | None = None
+    list_no: int | None = None
+    is_list_total: bool = False
+
+    @property
+    def adjacent_start(self) -> int:
+        return self.cue_start if self.cue_rank == 1 and self.cue_start is not None else self.start
+
+
+# ---------------------------------------------------------------- cues
+
+def _term_ending(ctx: str) -> tuple[FundingTerm, int] | None:
+    """The funding term `ctx` ends with (spaces ignored), with its start offset in ctx."""
+    squashed = _squash(ctx)
+    for term in funding_terms():
+        if not squashed.endswith(term.key):
+            continue
+        # map back to an offset in ctx: walk back over len(term.key) non-space characters
+        need, i = len(term.key), len(ctx)
+        while need and i > 0:
+            i -= 1
+            if not ctx[i].isspace():
+                need -= 1
+        before = ctx[i - 1] if i > 0 else ""
+        if len(term.key) <= 2 and re.match(r"[가-힣A-Za-z0-9]", before):
+            continue
+        return term, i
+    return None
+
+
+def _cue_before(text: str, bound: int, start: int) -> tuple[str, int] | None:
+    ctx = text[bound:start]
+    for _ in range(6):
+        ctx = ctx.rstrip()
+        if not ctx:
+            return None
+        hit = _term_ending(ctx)
+        if hit and hit[0].term in ("총", "전체"):
+            # '국비 총 160억': the source word before 총 decides
+            deeper = _cue_before(text, bound, bound + hit[1])
+            if deeper and deeper[0] not in _TOTAL_WORDS:
+                return deeper
+        if hit:
+            return hit[0].term, bound + hit[1]
+        stripped = _FILLER_RE.sub("", ctx)
+        if stripped == ctx:
+            return None
+        ctx = stripped
+    return None
+
+
+def _cue_after(text: str, end: int) -> str | None:
+    after = text[end: end + 14]
+    after = re.sub(r"^\s*(?:원)?\s*(?:의|인|을|를)?\s*", "", after)
+    squashed = _squash(after)
+    for term in funding_terms():
+        if squashed.startswith(term.key):
+            return term.term
+    return None
+
+
+def _subject_actor(text: str, start: int) -> str | None:
+    head = text[:start]
+    found: str | None = None
+    for term in funding_terms():
+        if term.term in _TOTAL_WORDS:
+            continue
+        pattern = rf"(?<![가-힣·])({re.escape(term.term)})(?:은|는|이|가|에서|도)(?![가-힣])"
+        for m in re.finditer(pattern, head):
+            coordinated = re.search(r"(?:와|과|및|,)\s*$", head[: m.start()])
+            if coordinated:
+                continue
+            if found is None or m.start() > found[1]:
+                found = (term.term, m.start())
+    return found[0] if found else None
+
+
+def _assign_cue(a: _Amount, text: str, bound: int) -> None:
+    before = _cue_before(text, bound, a.start)
+    if before:
+        a.cue, a.cue_start, a.cue_rank = before[0], before[1], 1
+        return
+    after = _cue_after(text, a.end)
+    if after and after != "규모":
+        a.cue, a.cue_rank = after, 2
+        return
+    actor = _subject_actor(text, a.start)
+    if actor:
+        a.cue, a.cue_rank = actor, 3
+        return
+    if after == "규모":
+        a.cue, a.cue_rank = after, 4
+
+
+def _prefer_actor_over_bare_total(amounts: list[_Amount], text: str) -> None:
+    """`정부는 올해 총 1,200억 원을 편성했다`: a lone 총/전체 is a quantity word, the spender decides.
+    Amounts in a list keep 총 (`국비 …, 지방비 … 등 총 380억 원` is the list total)."""
+    for a in amounts:
+        if a.cue in ("총", "전체") and a.list_no is None:
+            actor = _subject_actor(text, a.start)
+            if actor:
+                a.cue, a.cue_rank = actor, 3
+
+
+# ---------------------------------------------------------------- money or not
+
+def _is_counted_thing(text: str, a: _Amount) -> bool:
+    return not has_won(text[a.start: a.end]) and bool(_COUNTER_RE.match(text[a.end:]))
+
+
+def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
+    if a.cue_rank in (1, 2) and a.cue not in _TOTAL_WORDS:
+        return None
+    before = text[max(bound, a.start - 22): a.start]
+    after = text[a.end: a.end + 8]
+    for reason, words in _REJECT_WORDS.items():
+        if any(w in before or w in after for w in words):
+            return reason
+    return None
+
+
+# ---------------------------------------------------------------- lists
+
+_SEP_RE = re.compile(r"\s*(?:,|，|·|와|과|및|에|에다|,?\s*그리고)\s*")
+_CLOSE_RE = re.compile(
+    r"\s*(?:원\s*)?(?:,\s*)?등\s*(?:[을를]\s*(?:합쳐|포함해|포함하여|더해)\s*)?(?:모두|총|합계|전체|합쳐서?)?\s*"
+)
+_TOTAL_FIRST_RE = re.compile(r"\s*(?:[(（]|중\s|가운데\s|,\s*이\s*중\s)\s*")
+
+
+def _mark_lists(amounts: list[_Amount], text: str, next_list_no: int) -> int:
+    run: list[_Amount] = []
+
+    def flush() -> None:
+        nonlocal next_list_no
+        if len(run) >= 2:
+            for a in run:
+                a.list_no = next_list_no
+            next_list_no += 1
+        run.clear()
+
+    for a in amounts:
+        if not run:
+            run.append(a)
+            continue
+        prev = run[-1]
+        gap = text[prev.end: a.adjacent_start]
+        if len(run) == 1 and _TOTAL_FIRST_RE.fullmatch(gap) and (prev.cue in _TOTAL_WORDS or prev.cue is None):
+            prev.is_list_total = True
+            run.append(a)
+        elif _SEP_RE.fullmatch(gap) and not (a.cue in _LIST_CLOSERS and len(run) >= 2):
+            run.append(a)
+        elif len(run) >= 2 and not run[0].is_list_total and (
+                _CLOSE_RE.fullmatch(gap) or (_SEP_RE.fullmatch(gap) or not gap.strip()) and a.cue in _LIST_CLOSERS):
+            a.is_list_total = True
+            run.append(a)
+            flush()
+        else:
+            flush()
+            run.append(a)
+    flush()
+    return next_list_no
+
+
+# ---------------------------------------------------------------- derived rows
+
+def _split_terms(chunk: str) -> list[str]:
+    words = [w for w in re.split(r"\s*(?:과|와|,|및)\s*", chunk) if w]
+    known = {t.term for t in funding_terms()}
+    if words and words[-1] not in known:
+        words[-1] = re.sub(r"(?:이|가|은|는)$", "", words[-1])
+    return [w for w in words if w in known]
+
+
+def _share_rows(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, str, float, int]]:
+    out: list[tuple[_Amount, str, float, int]] = []
+    for m in _SHARE_RE.finditer(text):
+        terms = _split_terms(m.group("terms"))
+        pcts = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", m.group("pcts"))]
+        if len(terms) != len(pcts) or len(terms) < 2:
+            continue
+        base = next((a for a in amounts if a.start >= m.end() and a.is_budget), None)
+        base = base or next((a for a in reversed(amounts) if a.end <= m.start() and a.is_budget), None)
+        if base is None:
+            continue
+        for term, pct in zip(terms, pcts):
+            out.append((base, term, pct, round(base.value * pct / 100)))
+    return out
+
+
+def _matching_rows(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, str]]:
+    m = _MATCHING_RE.search(text)
+    if not m:
+        return []
+    national = {t.term for t in funding_terms() if t.funding_source == "national"}
+    base = next((a for a in amounts if a.cue in national and a.is_budget), None)
+    if base is None:
+        return []
+    window = text[max(0, m.start() - 12): m.end() + 12]
+    partner = next((t.term for t in funding_terms()
+                    if t.funding_source in ("provincial", "municipal", "local") and t.term in window), "지방비")
+    if any(a.cue == partner for a in amounts):
+        return []  # the matching side is stated: nothing to derive
+    return [(base, partner)]
+
+
+# ---------------------------------------------------------------- period, programme, recipient
+
+def _programme_year(sentences: list[Sentence], idx: int, published_at: datetime | None) -> int | None:
+    pattern = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*년[^.。]{0,30}?(?:사업|프로젝트)")
+    order = [idx] + list(range(idx - 1, -1, -1)) + list(range(idx + 1, len(sentences)))
+    for i in order:
+        m = pattern.search(sentences[i].text)
+        if m:
+            return int(m.group(1))
+    return published_at.year if published_at else None
+
+
+def _period(text: str, programme_year: int | None) -> tuple[int | None, int | None]:
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*년?\s*[~∼〜\-–]\s*((?:19|20)?\d{2})\s*년", text)
+    if m:
+        end = int(m.group(2))
+        return int(m.group(1)), end if end > 100 else 2000 + end
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*년\s*부터\s*((?:19|20)\d{2})\s*년\s*까지", text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*년\s*까지", text)
+    if m:
+        return None, int(m.group(1))
+    m = re.search(r"(?<![\d.])(\d{1,2})\s*(?:년간|년\s*동안|개년)", text)
+    if m:
+        if programme_year is None:
+            return None, None
+        return programme_year, programme_year + int(m.group(1)) - 1
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*년(?:에|도에|도\s)", text)
+    if m:
+        return int(m.group(1)), int(m.group(1))
+    return None, None
+
+
+def _program_in(text: str) -> list[tuple[int, int, str]]:
+    """Named programme noun phrases of a sentence as (start, end, phrase); bare `사업` is skipped."""
+    tokens = tokenize(text)
+    out = []
+    for i, (form, tag, start, length) in enumerate(tokens):
+        if tag != "NNG" or form not in _PROGRAM_HEADS:
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1][1] == "XSN" and tokens[i + 1][0] == "비":
+            continue
+        j = i
+        while j > 0:
+            pf, pt, ps, pl = tokens[j - 1]
+            if pt not in _NOUNISH_TAGS or pf in _PROGRAM_STOP_NOUNS or ps + pl < tokens[j][2] - 1:
+                break
+            j -= 1
+        if j == i:
+            continue
+        phrase = text[tokens[j][2]: start + length]
+        out.append((tokens[j][2], start + length, phrase))
+    return out
+
+
+def _program(sentences: list[Sentence], idx: int, amount_end: int) -> str | None:
+    phrases = _program_in(sentences[idx].text)
+    after = [p for p in phrases if p[0] >= amount_end]
+    if after:
+        return after[0][2]
+    if phrases:
+        return phrases[-1][2]
+    for j in (idx - 1, idx - 2, idx + 1):
+        if 0 <= j < len(sentences):
+            found = _program_in(sentences[j].text)
+            if found:
+                return found[-1][2]
+    return None
+
+
+_SUBJECT_PARTICLES = frozenset({"는", "은", "가", "이"})
+
+
+def _local_govs(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, particle) of every local-government name in the text."""
+    out = []
+    for m in _LOCAL_GOV_RE.finditer(text):
+        name = m.group("name")
+        if any(name.endswith(bad) for bad in _NOT_LOCAL_GOV):
+            continue
+        out.append((m.start(), name, m.group("p") or ""))
+    return out
+
+
+def _recipient(sentences: list[Sentence], idx: int) -> str | None:
+    text = sentences[idx].text
+    named = _local_govs(text)
+    subjects = [name for _, name, particle in named if particle in _SUBJECT_PARTICLES]
+    if subjects:
+        return subjects[0]
+    if named:
+        return named[-1][1]
+    m = _BARE_ANAPHOR_RE.search(text)
+    if m:
+        suffix = m.group("k")
+        for j in range(idx - 1, -1, -1):
+            for _, name, _ in reversed(_local_govs(sentences[j].text)):
+                if name.endswith(suffix):
+                    return name
+    for j in (idx - 1, idx - 2):
+        if j >= 0:
+            named = _local_govs(sentences[j].text)
+            subjects = [name for _, name, particle in named if particle in _SUBJECT_PARTICLES]
+            if subjects or named:
+                return (subjects or [named[-1][1]])[0]
+    return None
+
+
+# ---------------------------------------------------------------- per sentence
+
+def _amounts_in(text: str) -> list[_Amount]:
+    out: list[_Amount] = []
+    bound = 0
+    for start, end, value in find_amounts(text):
+        a = _Amount(start, end, value)
+        if _is_counted_thing(text, a):
+            bound = end
+            continue
+        _assign_cue(a, text, bound)
+        if a.cue is None and not has_won(text[start:end]) and (
+                value < 10**8 or not _MONEY_CONTEXT_RE.search(text[max(0, start - 30): end + 30])):
+            bound = end  # '30만 시민', '인구 50만': a bare 만-amount needs a cue, a bare 억/조 a money word
+            continue
+        a.reject_reason = _reject_reason(text, a, bound)
+        a.is_budget = a.reject_reason is None
+        out.append(a)
+        bound = end
+    return out
+
+
+def find_money_mentions(sentences: list[Sentence], published_at: datetime | None = None) -> list[MoneyMention]:
+    """Money mentions of an article (Kiwi runs only on sentences that hold an amount)."""
+    out: list[MoneyMention] = []
+    next_list_no = 1
+    for idx, sentence in enumerate(sentences):
+        text = sentence.text
+        amounts = _amounts_in(text)
+        if not amounts:
+            continue
+        next_list_no = _mark_lists(amounts, text, next_list_no)
+        _prefer_actor_over_bare_total(amounts, text)
+        start_year, end_year = _period(text, _programme_year(sentences, idx, published_at))
+        recipient = _recipient(sentences, idx)
+        rows: list[MoneyMention] = []
+
+        def row(a: _Amount, **kw) -> MoneyMention:
+            base = dict(sentence_no=sentence.sentence_no, mention_no=len(rows),
+                        surface=text[a.adjacent_start: a.end].strip(), amount_krw=a.value, cue=a.cue,
+                        list_no=a.list_no, is_list_total=a.is_list_total,
+                        program=_program(sentences, idx, a.end) if a.is_budget else None,
+                        recipient=recipient if a.is_budget else None,
+                        period_start_year=start_year if a.is_budget else None,
+                        period_end_year=end_year if a.is_budget else None,
+                        is_budget=a.is_budget, reject_reason=a.reject_reason)
+            base.update(kw)
+            return MoneyMention(**base)
+
+        for a in amounts:
+            rows.append(row(a))
+        for base, term, pct, value in _share_rows(text, amounts):
+            if base.list_no is None:
+                base.list_no, next_list_no = next_list_no, next_list_no + 1
+                rows[amounts.index(base)].list_no = base.list_no
+            rows[amounts.index(base)].is_list_total = True
+            rows.append(row(base, surface=f"{term} {pct:g}%", amount_krw=value, cue=term, share_pct=pct,
+                            is_derived=True, is_list_total=False, list_no=base.list_no))
+        for base, partner in _matching_rows(text, amounts):
+            rows.append(row(base, surface=f"{partner} 1:1 매칭", cue=partner, is_derived=True,
+                            is_list_total=False))
+        out.extend(rows)
+    return out

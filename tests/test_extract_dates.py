@@ -1,0 +1,132 @@
+"""Date grammar: components, offsets, direction and 이날/오늘 anchors (sentences written for these tests)."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract import extract_article
+from pipelines.extract.dates import find_date_mentions, is_future_governed
+from pipelines.extract.sentences import split_sentences
+from pipelines.extract.types import DateMention, Sentence
+
+FIELDS = ("date_text", "year", "month", "day", "year_offset", "month_offset", "day_ref", "direction")
+
+
+def dates(text: str) -> list[DateMention]:
+    return find_date_mentions(split_sentences(text))
+
+
+def one(text: str) -> dict:
+    found = dates(text)
+    assert len(found) == 1, [d.date_text for d in found]
+    return {f: getattr(found[0], f) for f in FIELDS}
+
+
+def expect(date_text, year=None, month=None, day=None, year_offset=None, month_offset=None, day_ref=None,
+           direction=None) -> dict:
+    return dict(date_text=date_text, year=year, month=month, day=day, year_offset=year_offset,
+                month_offset=month_offset, day_ref=day_ref, direction=direction)
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("행사는 2025년 6월 19일 열렸다.", expect("2025년 6월 19일", 2025, 6, 19)),
+    ("보고서는 2024.11.3 공개됐다.", expect("2024.11.3", 2024, 11, 3)),
+    ("기사 입력 2025-03-10 10:05", expect("2025-03-10", 2025, 3, 10)),
+    ("입력 : 2025/06/20 [15:09]", expect("2025/06/20", 2025, 6, 20)),
+    ("위원회는 6월 19일 회의를 열었다.", expect("6월 19일", None, 6, 19)),
+    ("특례가 2월15일부터 적용됐다.", expect("2월15일", None, 2, 15)),
+    ("시는 19일 결과를 공개했다.", expect("19일", None, None, 19)),
+    ("시는 지난 19일 회의를 열었다.", expect("지난 19일", day=19, direction="past")),
+    ("시는 오는 25일 회의를 연다.", expect("오는 25일", day=25, direction="future")),
+    ("공사는 지난해 6월 끝났다.", expect("지난해 6월", month=6, year_offset=-1)),
+    ("공사는 작년 6월 끝났다.", expect("작년 6월", month=6, year_offset=-1)),
+    ("공사는 재작년 끝났다.", expect("재작년", year_offset=-2)),
+    ("공사는 올해 3월 시작됐다.", expect("올해 3월", month=3, year_offset=0)),
+    ("공사는 금년 안에 끝난다.", expect("금년", year_offset=0)),
+    ("공사는 올 3월 시작됐다.", expect("올 3월", month=3, year_offset=0)),
+    ("사업은 내년에 시작된다.", expect("내년", year_offset=1)),
+    ("사업은 내년 상반기 시작된다.", expect("내년 상반기", year_offset=1)),
+    ("센터는 2027년 문을 연다.", expect("2027년", 2027)),
+    ("사업은 ’19년 시작됐다.", expect("’19년", 2019)),
+    ("사업은 '19년 시작됐다.", expect("'19년", 2019)),
+    ("입주는 2021년 말 시작됐다.", expect("2021년 말", 2021, 12)),
+    ("시는 연초 방침을 정했다.", expect("연초", year_offset=0)),
+    ("시는 연말 결과를 정리했다.", expect("연말", month=12, year_offset=0)),
+    ("설계는 연내 끝난다.", expect("연내", year_offset=0, direction="future")),
+    ("회의는 지난달 30일 열렸다.", expect("지난달 30일", day=30, month_offset=-1, direction="past")),
+    ("보고서는 이달 말 나왔다.", expect("이달 말", month_offset=0)),
+    ("조례는 다음 달 1일 공포됐다.", expect("다음 달 1일", day=1, month_offset=1)),
+    ("사업은 ’19~’21년 이어졌다.", expect("’19~’21년", 2019)),
+    ("사업은 2024~2026년 이어졌다.", expect("2024~2026년", 2024)),
+])
+def test_date_forms(sentence, want):
+    assert one(sentence) == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "정 의원은 22대 국회에서 활동했다.",
+    "세종 5-1 생활권이 조성됐다.",
+    "1초에 한 번 계산한다.",
+    "국비 160억 원이 투입됐다.",
+    "공사는 3일간 멈췄다.",
+    "신청은 30일 이내 해야 한다.",
+    "사업은 3개월 걸렸다.",
+    "요즘 오늘날의 도시는 바쁘다.",
+    "113개 기업이 참여했다.",
+    "J-Maas 4.0 서비스가 나왔다.",
+])
+def test_not_dates(sentence):
+    assert dates(sentence) == []
+
+
+def test_future_verb_sets_direction_without_oneun():
+    assert one("시는 12월 정류장을 개통할 예정이다.")["direction"] == "future"
+    assert one("시는 9월 서비스를 시작할 계획이다.")["direction"] == "future"
+    assert one("시는 10월 개소를 목표로 한다.")["direction"] == "future"
+
+
+def test_past_verb_keeps_direction_null():
+    assert one("시는 12월 정류장을 개통했다.")["direction"] is None
+    assert one("시는 19일 공모에 선정됐다고 밝혔다.")["direction"] is None
+
+
+def test_noun_gyehoek_is_not_a_future_marker():
+    assert one("시는 3월 사업 계획 등을 논의했다.")["direction"] is None
+
+
+def test_is_future_governed_stops_at_a_finite_past_form():
+    text = "19일 공모에 선정됐으며 설계를 마칠 계획이다"
+    assert is_future_governed(text, len("19일")) is False
+    assert is_future_governed("8월 문을 열 예정이다", len("8월")) is True
+
+
+def test_inal_copies_the_last_day_level_date():
+    found = dates("협의회는 지난 19일 출범했다.\n\n이날 행사에는 50명이 모였다.")
+    anchor = found[-1]
+    assert (anchor.date_text, anchor.day, anchor.direction, anchor.day_ref) == ("이날", 19, "past", "anchor")
+
+
+def test_oneul_copies_a_full_date():
+    found = dates("총회는 2024년 3월 5일 열렸다.\n\n회장은 “오늘 첫걸음을 뗐다”고 말했다.")
+    assert (found[-1].year, found[-1].month, found[-1].day, found[-1].day_ref) == (2024, 3, 5, "anchor")
+
+
+def test_anchor_skips_month_level_dates():
+    found = dates("협의회는 7일 출범했다.\n\n지난해 6월 사업이 시작됐다.\n\n이날 회의가 열렸다.")
+    assert (found[-1].day, found[-1].year_offset, found[-1].day_ref) == (7, None, "anchor")
+
+
+def test_inal_without_a_preceding_day_means_publication():
+    found = dates("당일 행사에는 주민 30명이 참석했다.")
+    assert (found[0].day_ref, found[0].year, found[0].month, found[0].day) == ("publication", None, None, None)
+
+
+def test_mention_numbers_and_offsets_inside_the_sentence():
+    sentence = Sentence(sentence_no=4, paragraph_no=1, text="2019년 시작해 2021년 말 끝났다.")
+    found = find_date_mentions([sentence])
+    assert [(d.sentence_no, d.mention_no) for d in found] == [(4, 0), (4, 1)]
+    assert sentence.text[found[1].start:found[1].end] == "2021년 말"
+
+
+def test_extract_article_emits_dates_in_article_order():
+    found = extract_article("시는 10일 공모에 참여했다.\n\n시는 지난해 5월 협약을 맺었다.", None).dates
+    assert [d.date_text for d in found] == ["10일", "지난해 5월"]

@@ -1,0 +1,161 @@
+"""Event grammar: the eight event types from the trigger seed, dates, future → planned, locations, negatives.
+
+All sentences are written for these tests.
+"""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from pipelines.extract import extract_article
+from pipelines.extract.events import EVENT_TRIGGERS_CSV, event_triggers, find_location
+
+EVENT_TYPES = {"agreement_signed", "selected", "applied", "launched", "demonstrated", "announced", "planned",
+               "took_effect"}
+
+
+def events(text: str) -> list[tuple[str, str | None]]:
+    """(event_type, date_text of its date mention) per event."""
+    mentions = extract_article(text, None)
+    by_key = {(d.sentence_no, d.mention_no): d for d in mentions.dates}
+    return [(e.event_type, by_key[(e.sentence_no, e.date_mention_no)].date_text) for e in mentions.events]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    # agreement_signed
+    ("목포시는 23일 시청 대회의실에서 한국전력과 업무협약(MOU)을 체결했다.", ("agreement_signed", "23일")),
+    ("경기도와 네이버는 지난 12일 MOU를 맺고 협력하기로 했다.", ("agreement_signed", "지난 12일")),
+    ("양 기관은 8일 데이터 공유를 위한 공동사업협력을 체결했다.", ("agreement_signed", "8일")),
+    ("두 도시는 2024년 5월 2일 우호 협정을 체결했다.", ("agreement_signed", "2024년 5월 2일")),
+    # selected
+    ("세종시는 지난달 30일 ‘AI 실증 공모’에 최종 선정됐다고 1일 밝혔다.", ("selected", "지난달 30일")),
+    ("포항시는 올해 3월 강소연구개발특구로 지정됐다.", ("selected", "올해 3월")),
+    ("김해시가 디지털 혁신 공모사업에 선정돼 국비를 받는다고 18일 밝혔다.", ("selected", "18일")),
+    ("국토부는 14일 제천시를 시범도시로 선정했다.", ("selected", "14일")),
+    ("창원시는 지난 2일 로봇 테스트필드 유치가 확정됐다고 전했다.", ("selected", "지난 2일")),
+    # applied
+    ("대구시는 국가 로봇테스트필드 유치전에 뛰어들었다고 2일 밝혔다.", ("applied", "2일")),
+    ("울산시는 지난 4일 스마트시티 챌린지 공모에 신청서를 냈다.", ("applied", "지난 4일")),
+    ("원주시는 데이터센터 유치에 도전한다고 11일 밝혔다.", ("applied", "11일")),
+    # launched
+    ("광주 AI 데이터센터가 지난해 11월 개소했다.", ("launched", "지난해 11월")),
+    ("협의체는 7일 발족식을 열고 공식 출범했다.", ("launched", "7일")),
+    ("자율주행 셔틀 서비스가 지난 5일부터 개시됐다.", ("launched", "지난 5일")),
+    ("도시철도 2호선이 2024년 12월 개통했다.", ("launched", "2024년 12월")),
+    # demonstrated
+    ("시는 이날 자율주행 로봇을 시연했다.", ("demonstrated", "이날")),
+    ("인천시는 10일 송도 컨벤시아에서 도심항공교통 실증 착수 회의를 열었다.", ("demonstrated", "10일")),
+    ("양측은 15일 사업 킥오프 회의를 가졌다.", ("demonstrated", "15일")),
+    # announced
+    ("국토부는 19일 '스마트도시 종합계획'을 발표했다.", ("announced", "19일")),
+    ("도는 지난 3일 공모 결과를 발표했다.", ("announced", "지난 3일")),
+    # planned
+    ("창원시 통합센터가 오는 9월 개소할 예정이다.", ("planned", "오는 9월")),
+    ("부산 디지털트윈 플랫폼은 2026년 개통을 목표로 추진된다.", ("planned", "2026년")),
+    ("시는 12월 스마트 쉼터를 개소하고 운영에 들어갈 예정이다.", ("planned", "12월")),
+    ("두 기관은 오는 25일 협약을 체결할 예정이다.", ("planned", "오는 25일")),
+    ("정부는 오는 11월 조기 서비스를 제공할 계획이다.", ("planned", "오는 11월")),
+    ("새 센터는 연내 문을 열 계획이다.", ("planned", "연내")),
+    ("주민 입주는 2028년 시작한다는 목표다.", ("planned", "2028년")),
+    ("센터는 내년 착공할 예정이다.", ("planned", "내년")),
+    # took_effect
+    ("개정 조례는 다음 달 1일부터 시행된다.", ("took_effect", "다음 달 1일")),
+    ("특례가 3월2일부터 시행된다.", ("took_effect", "3월2일")),
+    ("스마트도시법 개정안이 지난 3월 공포돼 시행에 들어갔다.", ("took_effect", "지난 3월")),
+])
+def test_each_event_type(sentence, want):
+    assert events(sentence) == [want]
+
+
+@pytest.mark.parametrize("sentence", [
+    "시는 앞으로 관련 인프라를 강화해 나갈 계획이다.",   # no date
+    "천안시는 공모 참여를 위해 협약을 체결했다.",         # no date
+    "협약 체결은 지난 10일 무산됐다.",                    # failure
+    "시는 지난 5일 선정에서 탈락했다.",                   # failure
+    "시는 공모에 선정되면 내년부터 사업을 시작한다.",      # condition
+    "시는 10일 유치에 성공한다면 큰 효과가 있다고 말했다.",  # condition
+    "박 시장은 22대 국회에 건의했다.",
+    "시는 19일 회의에서 사업 계획 등을 논의했다고 밝혔다.",   # 계획 without 발표
+    "분야별 기업 등을 선정해 ’19~’21년 사업을 관리한다.",   # active 선정해 is not an event
+    "도시 시행계획은 2019년 마련됐다.",                     # 시행계획 is not 시행
+])
+def test_not_events(sentence):
+    assert events(sentence) == []
+
+
+def test_future_start_verb_planned_but_past_one_is_no_event():
+    assert events("시는 2월 공사를 착공했다.") == []
+    assert events("시는 2월 착공할 계획이다.") == [("planned", "2월")]
+
+
+def test_attributive_past_trigger_is_not_made_planned():
+    got = events("도는 8일 발족한 협의체를 중심으로 논의를 이어갈 계획이다.")
+    assert got == [("launched", "8일")]
+
+
+def test_one_event_per_sentence_and_type():
+    got = events("시는 4일 A사와 협약을 체결하고 이어 B사와도 업무협약을 체결했다.")
+    assert got == [("agreement_signed", "4일")]
+
+
+def test_several_types_in_one_sentence():
+    got = events("이날 출범식에서 위원회는 종합계획을 발표했다.")
+    assert sorted(t for t, _ in got) == ["announced", "launched"]
+
+
+def test_date_nearest_the_trigger_wins():
+    got = events("지난해 6월 착수한 사업은 올해 3월 최종 선정됐다.")
+    assert got == [("selected", "올해 3월")]
+
+
+def test_date_inside_a_quoted_name_is_not_the_event_date():
+    got = events("전주시는 '2025년 데이터 허브 조성사업'에 20일 최종 선정됐다.")
+    assert got == [("selected", "20일")]
+
+
+def test_quoted_date_used_when_it_is_the_only_one():
+    got = events("시는 '2025년 스마트 챌린지'에 최종 선정됐다.")
+    assert got == [("selected", "2025년")]
+
+
+def test_anchor_date_makes_the_event_dated():
+    text = "협의체는 2월 13일 출범했다.\n\n이날 위원회는 실행계획을 발표했다."
+    mentions = extract_article(text, None)
+    announced = [e for e in mentions.events if e.event_type == "announced"][0]
+    date = [d for d in mentions.dates if (d.sentence_no, d.mention_no) ==
+            (announced.sentence_no, announced.date_mention_no)][0]
+    assert (date.month, date.day, date.day_ref) == (2, 13, "anchor")
+
+
+def test_event_row_fields():
+    mentions = extract_article("시는 21일 부산 벡스코에서 협약을 체결했다.", None)
+    (event,) = mentions.events
+    assert (event.sentence_no, event.mention_no, event.trigger, event.date_mention_no, event.location) == (
+        0, 0, "협약을 체결", 0, "부산 벡스코")
+
+
+@pytest.mark.parametrize("sentence, location", [
+    ("행사는 2월 13일 부산 벡스코에서 열렸다.", "부산 벡스코"),
+    ("21일 천안시청 제1소회의실에서 기념촬영을 했다.", "천안시청 제1소회의실"),
+    ("양측은 판교 사옥에서 만났다.", "판교 사옥"),
+    ("시는 송도 컨벤시아에서 회의를 열었다.", "송도 컨벤시아"),
+    ("이날 총회에서 의장이 뽑혔다.", None),
+    ("시는 현장에서 의견을 들었다.", None),
+])
+def test_location(sentence, location):
+    assert find_location(sentence) == location
+
+
+def test_trigger_seed_is_well_formed():
+    with EVENT_TRIGGERS_CSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert set(rows[0]) == {"trigger", "event_type", "note"}
+    assert {r["event_type"] for r in rows} == EVENT_TYPES
+    assert len({r["trigger"] for r in rows}) == len(rows)
+    assert len(event_triggers()) == len(rows)
+
+
+def test_report_date_beats_a_date_inside_a_quoted_name():
+    got = events("김해시는 '2025년 안전도시 구축사업' 공모에 최종 선정됐다고 14일 밝혔다.")
+    assert got == [("selected", "14일")]
