@@ -1,0 +1,488 @@
+"""Noun-phrase analysis of one sentence: where organisation-name candidates are and what follows them.
+
+Kiwi tokens are grouped into *runs*: maximal sequences of nominal tokens (NNP, NNG, NNB except 등, NR, SN, SL,
+SH, XPN, XSN, '&'/'-' inside Latin names) separated only by spaces. A run is split into space-separated *words*.
+Legal-form markers ((주), ㈜) are blanked before tokenising (offsets are kept) and re-attached to the run.
+
+Inside a run (``run_candidates``):
+* trailing counts are dropped (`MTS 6개사` → MTS), a trailing person title (사장, 대표, 의원, 관계자, 천안시장…) is
+  dropped together with a person name before the organisation (`황용국 블루바이저 대표` → 블루바이저, an
+  *affiliation*); a leading title + name (`대표이사 김영섭`, `국회의원 정동영`) is dropped;
+* a word is *strong* when it is a known name (org_types/org_aliases), a local government (full name, or 충남도/
+  부산시 = short name + 도/시), or ends in a suffix rule (…진흥원, …대학교, …협회, …위원회, …은행 …; ambiguous
+  endings like …공사/…전자 need a proper-noun token; …부/…처/…청 need 3+ syllables and are not 정부/신청/시청…);
+  strong words are candidates anywhere in the run, extended to the left over proper-noun/Latin words
+  (`英 C&P`, `LG CNS`, `구글클라우드 코리아`);
+* otherwise the run's last word is a *weak* candidate when it holds a proper noun (NNP), Latin letters or hanja
+  (`블루바이저`, `KT`, `영국C&P`) — orgs.py admits weak candidates only in partner slots;
+* a lone 시/군/구/도 is an anaphor; a local-government short name (전주, 천안) is a short-name candidate.
+Generic nouns (generic_org_nouns.csv) are never candidates.
+
+``trailing`` reads what follows a candidate in the text: an attached parenthetical, a count, 등, the particle.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .kiwi import tokenize
+from .org_lexicon import (
+    COMPANY_HEAD_TITLES,
+    COMPOUND_SURNAMES,
+    COUNT_WORD_RE,
+    HEAD_OF_LG_ENDINGS,
+    PERSON_TITLES,
+    SURNAMES,
+    lexicon,
+    squash,
+)
+
+_NOMINAL_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XPN", "XSN"})
+_NAME_TAGS = frozenset({"NNP", "SL", "SH"})
+_LEGAL_MARKER_RE = re.compile(r"\(주\)|㈜|\(유\)|\(재\)|\(사\)")
+_COUNT_RE = re.compile(rf"^{COUNT_WORD_RE}$")
+_DATE_WORD_RE = re.compile(r"^\d+(?:일|월|년|시|분|차|회|명|개|억|만|원|%)$")
+_AMBIGUOUS_SUFFIXES = frozenset(
+    "공사 은행 전자 건설 그룹 통신 증권 보험 자동차 중공업 모빌리티 홀딩스 엔지니어링 텔레콤 연구원 연구소 조합 재단 "
+    "공단 기술원 교육원 연수원 의료원 정보원 관리원".split()
+)
+_PROPER_PREFIXES = ("한국", "국립", "국가", "대한", "중앙", "서울", "부산", "경기", "전국")
+_BAD_ENDINGS = {
+    "부": ("정부", "본부", "일부", "내부", "외부", "전부", "간부", "세부", "학부", "지부", "기부", "부부", "여부", "납부",
+           "교부", "배부", "첨부", "대부", "농부", "수뇌부", "지도부", "집행부", "사령부", "사업부", "부"),
+    "처": ("대처", "출처", "거래처", "연락처", "사용처", "수요처", "판매처", "공급처", "근무처", "문의처", "접수처", "투자처",
+           "납품처", "조달처"),
+    "청": ("신청", "요청", "초청", "경청", "시청", "도청", "구청", "군청", "방청", "청청", "환청", "민원청"),
+}
+_SINGLE_QUOTE_RE = re.compile(r"‘[^’]{1,80}’|'[^']{1,80}'|「[^」]{1,80}」|『[^』]{1,80}』|《[^》]{1,80}》|〈[^〉]{1,80}〉|<[^>]{1,80}>")
+_DOUBLE_QUOTE_RE = re.compile(r"“[^”]*”?|\"[^\"]*\"")
+_PARTICLES = sorted(
+    "와 과 은 는 이 가 을 를 의 도 에 로 으로 에서 에서는 에는 와도 과도 와의 과의 와는 과는 으로는 로는 께서 이나 나 "
+    "까지 부터 만 이며 이고 이자 인 로서 으로서 에게 이랑 랑 하고 와도 과도".split(),
+    key=len,
+    reverse=True,
+)
+_PARTICLE_RE = re.compile("(?:" + "|".join(_PARTICLES) + r")(?=[\s,.·)\]’”'\"!?…]|$)")
+_COUNT_AFTER_RE = re.compile(rf"\s?{COUNT_WORD_RE}")
+_DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
+
+SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "께서"})
+COMITATIVE_PARTICLES = frozenset({"와", "과", "와도", "과도", "와의", "과의", "와는", "과는", "하고", "이랑", "랑"})
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+    tags: tuple[str, ...]
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    text: str
+    kind: str  # strong | weak | plain | anaphor | short_lg
+    affiliation: bool = False  # the organisation of a person with a company-head title
+    followed_by_partner_word: bool = False  # 'KT 컨소시엄'
+    persons: tuple[str, ...] = ()  # person names seen next to a title in this run
+    lg_name: str | None = None  # full local-government name when the candidate is one
+
+
+@dataclass
+class Trailing:
+    particle: str = ""
+    end: int = 0  # text offset after everything read
+    paren: tuple[int, int] | None = None
+    has_count: bool = False
+    has_deung: bool = False
+
+
+@dataclass
+class SentenceAnalysis:
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    single_quotes: list[tuple[int, int]] = field(default_factory=list)
+    double_quotes: list[tuple[int, int]] = field(default_factory=list)
+    persons: set[str] = field(default_factory=set)
+    tokens: tuple = ()
+
+
+# --- spans -----------------------------------------------------------------------------------------------
+
+
+def quote_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    single = [m.span() for m in _SINGLE_QUOTE_RE.finditer(text)]
+    double = [m.span() for m in _DOUBLE_QUOTE_RE.finditer(text)]
+    return single, double
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    for s, e in spans:
+        if s <= start and end <= e:
+            return (s, e)
+    return None
+
+
+def matching_close(text: str, pos: int) -> int | None:
+    """Index of the bracket closing the one at `pos`, or None."""
+    pairs = {"(": ")", "[": "]", "（": "）"}
+    op = text[pos]
+    cl = pairs.get(op)
+    if cl is None:
+        return None
+    depth = 0
+    for i in range(pos, min(len(text), pos + 120)):
+        if text[i] == op:
+            depth += 1
+        elif text[i] == cl:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def trailing(text: str, end: int) -> Trailing:
+    """What follows a name: '(대표이사 김영섭)와', ' 6개사와', ' 등과도', '는'."""
+    t = Trailing(end=end)
+    pos = end
+    if pos < len(text) and text[pos] in "([（":
+        close = matching_close(text, pos)
+        if close is not None:
+            t.paren = (pos, close + 1)
+            pos = close + 1
+    for _ in range(2):  # 'A, B 3개 기관과', 'A, B 등 3개 기관과', 'MTS 6개사와'
+        m = _COUNT_AFTER_RE.match(text, pos)
+        if m and not t.has_count and (m.end() >= len(text) or not text[m.end()].isdigit()):
+            t.has_count = True
+            pos = m.end()
+            continue
+        m = _DEUNG_RE.match(text, pos)
+        if m and not t.has_deung:
+            t.has_deung = True
+            pos = m.end()
+            continue
+        break
+    m = _PARTICLE_RE.match(text, pos)
+    if m:
+        t.particle = m.group(0)
+        pos = m.end()
+    t.end = pos
+    return t
+
+
+# --- runs and words ----------------------------------------------------------------------------------------
+
+
+def _masked(text: str) -> str:
+    return _LEGAL_MARKER_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _is_nominal(tok: tuple) -> bool:
+    form, tag = tok[0], tok[1]
+    if tag == "NNB" and form in ("등", "및", "때문", "수", "것", "데", "바", "중", "측"):
+        return False
+    return tag in _NOMINAL_TAGS
+
+
+def _runs(text: str, toks: tuple) -> list[list[tuple]]:
+    runs: list[list[tuple]] = []
+    cur: list[tuple] = []
+    for i, tok in enumerate(toks):
+        form, tag, start, length = tok
+        joiner = tag in ("SW", "SO") and form in ("&", "+", "-") and cur and cur[-1][2] + cur[-1][3] == start
+        if _is_nominal(tok) or joiner:
+            if cur:
+                gap = text[cur[-1][2] + cur[-1][3]:start]
+                if gap.strip() or (cur[-1][1] in ("SW", "SO")) and gap:
+                    runs.append(cur)
+                    cur = []
+            cur.append(tok)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    # a joiner must sit between two nominal tokens
+    out = []
+    for r in runs:
+        while r and r[-1][1] in ("SW", "SO"):
+            r = r[:-1]
+        if r:
+            out.append(r)
+    return out
+
+
+def _words(text: str, run: list[tuple]) -> list[Word]:
+    words: list[Word] = []
+    cur: list[tuple] = []
+    for tok in run:
+        if cur and tok[2] > cur[-1][2] + cur[-1][3]:
+            words.append(_word(text, cur))
+            cur = []
+        cur.append(tok)
+    if cur:
+        words.append(_word(text, cur))
+    return words
+
+
+def _word(text: str, toks: list[tuple]) -> Word:
+    start, end = toks[0][2], toks[-1][2] + toks[-1][3]
+    # re-attach a legal-form marker written against the name: (주)진인프라, 진인프라㈜
+    m = re.search(r"(?:\(주\)|㈜|\(유\)|\(재\)|\(사\))\s?$", text[max(0, start - 4):start])
+    if m:
+        start = start - (len(text[max(0, start - 4):start]) - m.start())
+    m = re.match(r"(?:\(주\)|㈜)", text[end:end + 4])
+    if m:
+        end += m.end()
+    return Word(start, end, text[start:end], tuple(t[1] for t in toks))
+
+
+# --- word classes ----------------------------------------------------------------------------------------
+
+
+def is_title(word: str) -> bool:
+    w = word[:-1] if word.endswith("들") and len(word) > 2 else word
+    return w in PERSON_TITLES or lg_head_title(w)
+
+
+def lg_head_title(word: str) -> bool:
+    """천안시장, 충남지사, 전주시장, 서울시교육감: the head of a local government (a person)."""
+    lex = lexicon()
+    for ending in HEAD_OF_LG_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            place = word[: -len(ending)]
+            if place in lex.lg_by_short or place in lex.lg_by_name or place[:-1] in lex.lg_by_short:
+                return True
+    return False
+
+
+def is_person_like(w: Word) -> bool:
+    t = w.text
+    if not (2 <= len(t) <= 4 and re.fullmatch(r"[가-힣]+", t)):
+        return False
+    if any(tag not in ("NNP", "NNG") for tag in w.tags) or "NNP" not in w.tags:
+        return False
+    if lexicon().is_known(t) or lexicon().local_government(t) or t in lexicon().lg_by_short:
+        return False
+    return t[0] in SURNAMES or t[:2] in COMPOUND_SURNAMES
+
+
+def lg_of_word(word: str) -> str | None:
+    """Full local-government name for 천안시 / 충청남도 / 충남도 / 부산시 (short name + 시/도)."""
+    lex = lexicon()
+    if word in lex.lg_by_name:
+        return word
+    if len(word) >= 3 and word[-1] in "시도":
+        for lg in lex.lg_by_short.get(word[:-1], []):
+            if lg.level == "metropolitan" or lg.name.endswith(word[-1]):
+                return lg.name
+    return None
+
+
+def suffix_strong(w: Word) -> bool:
+    lex = lexicon()
+    word = w.text
+    rule = lex.suffix_rule(word)
+    if rule is None or lex.is_generic(word):
+        return False
+    sfx = rule.suffix
+    if sfx in ("(주)", "㈜", "주식회사"):
+        return True
+    if sfx in ("시", "군", "구", "도"):
+        return False  # local governments come from local_governments.csv only
+    proper = any(t in _NAME_TAGS for t in w.tags) or word.startswith(_PROPER_PREFIXES)
+    if sfx in ("부", "처", "청"):
+        return len(word) >= 3 and not word.endswith(_BAD_ENDINGS[sfx]) and not re.search(r"\d", word)
+    if sfx == "대":
+        return w.tags == ("NNP",) and 2 <= len(word) <= 5
+    if sfx in _AMBIGUOUS_SUFFIXES:
+        return proper and len(word) > len(sfx) + 0
+    return len(word) >= len(sfx) + 1
+
+
+def word_kind(w: Word) -> str:
+    lex = lexicon()
+    t = w.text
+    if lex.is_generic(t) or _DATE_WORD_RE.match(t) or _COUNT_RE.match(t):
+        return "generic"
+    if lg_of_word(t):
+        return "strong"
+    if lex.is_known(t):
+        return "strong"
+    if suffix_strong(w):
+        return "strong"
+    if t in lex.lg_by_short:
+        return "short_lg"
+    if any(tag in _NAME_TAGS for tag in w.tags):
+        if all(tag in ("SN", "SW", "SO", "NNB") for tag in w.tags if tag not in _NAME_TAGS) and "SL" in w.tags:
+            return "weak"  # Latin name: KT, LG, C&P, DKI
+        if "NNP" in w.tags or "SH" in w.tags:
+            return "weak"
+    return "other"
+
+
+def _name_like(w: Word) -> bool:
+    if w.text in ("주식회사",):
+        return True
+    if lexicon().is_generic(w.text) or is_title(w.text):
+        return False
+    return any(tag in _NAME_TAGS for tag in w.tags) and not lexicon().lg_by_short.get(w.text)
+
+
+# --- candidates of one run -----------------------------------------------------------------------------------
+
+
+_PARTNER_WORDS = ("컨소시엄", "얼라이언스", "협의체", "연합", "포럼", "사업단", "연합체")
+
+
+def run_candidates(words: list[Word]) -> list[Candidate]:
+    persons: list[str] = []
+    affiliation = False
+    ws = list(words)
+    while ws:
+        if _COUNT_RE.match(ws[-1].text):
+            ws = ws[:-1]
+        elif len(ws) >= 2 and _COUNT_RE.match(ws[-2].text + ws[-1].text):
+            ws = ws[:-2]
+        else:
+            break
+    # leading title + person name: 대표이사 김영섭, 국회의원 정동영
+    while len(ws) >= 2 and is_title(ws[0].text) and is_person_like(ws[1]):
+        persons.append(ws[1].text)
+        ws = ws[2:]
+    if ws and is_title(ws[-1].text):
+        title = ws[-1].text.rstrip("들") or ws[-1].text
+        ws = ws[:-1]
+        if lg_head_title(title):
+            return [Candidate(0, 0, "", "person", persons=tuple(persons + [w.text for w in ws if is_person_like(w)]))]
+        # the person is the last person-like word before the organisation: '이날 홍길동 한빛소프트 (대표)'
+        cut = None
+        for i, w in enumerate(ws):
+            if is_person_like(w) and (i == len(ws) - 1 or word_kind(w) != "strong") and (i < len(ws) - 1 or cut is None):
+                cut = i
+        if cut is not None:
+            persons.append(ws[cut].text)
+            ws = ws[cut + 1:]
+        affiliation = title in COMPANY_HEAD_TITLES and bool(ws)
+    out: list[Candidate] = []
+    if not ws:
+        return [Candidate(0, 0, "", "person", persons=tuple(persons))] if persons else []
+    if len(ws) == 1 and ws[0].text in "시군구도" and len(ws[0].text) == 1:
+        w = ws[0]
+        return [Candidate(w.start, w.end, w.text, "anaphor", persons=tuple(persons))]
+    kinds = [word_kind(w) for w in ws]
+    taken_until = -1
+    for k, (w, kind) in enumerate(zip(ws, kinds)):
+        is_head = k == len(ws) - 1
+        nxt = ws[k + 1].text if k + 1 < len(ws) else ""
+        partner_next = nxt.endswith(_PARTNER_WORDS) or (nxt and is_title(nxt))
+        if kind == "other" and is_head and w.tags == ("NNG",) and len(w.text) >= 3:
+            kind = kinds[k] = "plain"  # one unknown-looking noun ('네이버랩스'): an org only when coordinated with orgs
+        if kind in ("strong", "plain") or (kind == "weak" and (is_head or partner_next)) or (kind == "short_lg" and is_head):
+            a = _extend_left(ws, kinds, k, taken_until)
+            # a multi-word known name ('LG CNS', '구글 클라우드 코리아')
+            for b in range(max(taken_until + 1, k - 3), a):
+                if lexicon().is_known("".join(x.text for x in ws[b:k + 1])):
+                    a = b
+                    break
+            span_kind = "strong" if kind == "strong" or any(x == "strong" for x in kinds[a:k + 1]) else kind
+            if span_kind == "short_lg" and a < k:
+                span_kind = "weak"
+            cand = Candidate(ws[a].start, w.end, "", span_kind, persons=tuple(persons))
+            cand.affiliation = affiliation and is_head
+            cand.followed_by_partner_word = bool(nxt.endswith(_PARTNER_WORDS))
+            cand.lg_name = lg_of_word(w.text) if a == k else None
+            out.append(cand)
+            taken_until = k
+    if not out and persons:
+        out.append(Candidate(0, 0, "", "person", persons=tuple(persons)))
+    return out
+
+
+def _extend_left(ws: list[Word], kinds: list[str], k: int, floor: int) -> int:
+    """Leftmost word of the name ending at word k: proper-noun/Latin words before it ('LG CNS', '英 C&P'), and
+    plain nouns only when a proper noun opens the name ('구글 클라우드 코리아')."""
+    a = k
+    while a - 1 > floor and kinds[a - 1] == "weak" and _name_like(ws[a - 1]):
+        a -= 1
+    b = a
+    while b - 1 > floor and a - b < 2 and kinds[b - 1] == "other" and re.fullmatch(r"[가-힣]+", ws[b - 1].text):
+        b -= 1
+        if b - 1 > floor and kinds[b - 1] in ("weak", "strong") and _name_like(ws[b - 1]) and kinds[k] != "short_lg":
+            return b - 1
+    return a
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> SentenceAnalysis:
+    """All name candidates of one sentence (article-independent; cached per text)."""
+    toks = tokenize(_masked(text))
+    single, double = quote_spans(text)
+    sa = SentenceAnalysis(text=text, single_quotes=single, double_quotes=double, tokens=toks)
+    for run in _runs(text, toks):
+        for c in run_candidates(_words(text, run)):
+            sa.persons.update(c.persons)
+            if c.kind == "person":
+                continue
+            c.text = text[c.start:c.end]
+            sa.candidates.append(c)
+    return sa
+
+
+def squash_text(s: str) -> str:
+    return squash(s)
+
+
+# --- coordination ----------------------------------------------------------------------------------------
+
+_LIST_SEP_RE = re.compile(r"^\s*(?:(?:[,·ㆍ‧/、]|및|그리고|또는|혹은)\s*)+$")
+_CREDIT_RE = re.compile(r"^[(\[（]\s*(?:사진|자료|제공|출처|그래픽|사진제공|영상|이미지|캡처)")
+
+
+def is_credit_paren(text: str, paren: tuple[int, int]) -> bool:
+    return _CREDIT_RE.match(text[paren[0]:paren[1]]) is not None
+
+
+def enclosing_paren(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The innermost (...) that contains [start, end), if any."""
+    depth_open: list[int] = []
+    for i in range(0, start):
+        ch = text[i]
+        if ch in "([（":
+            depth_open.append(i)
+        elif ch in ")]）" and depth_open:
+            depth_open.pop()
+    while depth_open:
+        op = depth_open.pop()
+        close = matching_close(text, op)
+        if close is not None and close >= end - 1:
+            return (op, close + 1)
+    return None
+
+
+def link_groups(text: str, spans: list[tuple[int, int]]) -> tuple[list[Trailing], list[int]]:
+    """Trailing context of each span and a group id per span: coordinated names share a group.
+
+    'A, B, C와' / 'A·B·C 등과' / 'A와 B는' / 'A(대표 X)와 B(대표 Y)가' are one group each.
+    """
+    trails = [trailing(text, e) for _, e in spans]
+    gid = list(range(len(spans)))
+    for i in range(len(spans) - 1):
+        t = trails[i]
+        nxt_start = spans[i + 1][0]
+        if t.has_deung or nxt_start < t.end:
+            continue
+        between = text[t.end:nxt_start]
+        if t.particle in ("와", "과", "하고", "및"):
+            ok = between.strip() == ""
+        elif t.particle == "":
+            ok = _LIST_SEP_RE.match(between) is not None
+        else:
+            ok = False
+        if ok:
+            gid[i + 1] = gid[i]
+    return trails, gid

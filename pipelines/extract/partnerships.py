@@ -1,0 +1,327 @@
+"""Partnership mentions (raw.partnership_mentions): who signed, formed or joined what, in which role.
+
+A sentence is read only outside quotes (speech and programme names are not where parties are stated).
+Organisation mentions (orgs.py) are grouped into coordinated *groups* ('A, B, C와', 'A와 B는', 'A(대표 X)와
+B(대표 Y)가'); the particle on a group's last name gives its function (subject 은/는/이/가, partner 와/과/등과(도)).
+
+Sentence type (first that applies; cues in org_cues.py):
+* **consortium** — 컨소시엄 is written: `A 컨소시엄` → lead A and the name 'A 컨소시엄'; `컨소시엄(B, C)` → members;
+  role cues (주관기관/주관사/대표기관 → lead, 참여기관 → member); otherwise the subject is the lead and the
+  partner groups are members (`시는 B, C와 컨소시엄을 구성했다`); a subject that *joins* (`A, B가 컨소시엄에
+  참여`) are members. No subject → the lead is the article's main actor (the most recent organisation subject
+  of the preceding sentences, e.g. the city that was selected).
+* **joint_venture** — SPC/특수목적법인/합작법인/공동 출자 with 설립/출자: parties as for an agreement.
+* **alliance** — 얼라이언스/협의체/연합체/포럼/협의회 with 출범/발족/창립/결성/구성/가입/참여: the name is the noun
+  phrase ending in that word ('스마트시티 융합 얼라이언스'); groups after a role cue get that role; a subject or
+  partner group that *joins* (참여/가입) are members.
+* **agreement** — an agreement noun + signing verb (협약을 체결했다, MOU를 맺었다): subject = lead, partner
+  groups = members; a subject group alone ('A와 B는 …', 'A, B, C 3개 기관이 …') are the parties (lead = the main
+  actor if among them, else the first); no subject → the main actor leads.
+* **role sentence** — no type word but a role cue (공동의장사로/공동감사는/지원을 전담하는/협력 기관인/참여기관은)
+  binds to the most recent alliance or consortium of the article.
+
+One partnership per (type, name) per article: sentences about one consortium add to the same partnership; a
+member appears once with its strongest role (co_chair/auditor > lead > supporter > member). Agreements and joint
+ventures need two named parties, alliances and consortia one; generic nouns (글로벌 기업, 외국계 투자사) and
+people never become members, so 'SPC … 글로벌 기업, 외국계 투자사 등과 출자 협의' yields nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .org_cues import (
+    AGREEMENT_RE,
+    ALLIANCE_RE,
+    ALLIANCE_VERB_RE,
+    ALLIANCE_WORD,
+    CONSORTIUM_RE,
+    JV_NOUN_RE,
+    JV_VERB_RE,
+    ROLE_CUES,
+    ROLE_STRENGTH,
+    role_cue_after,
+    role_cue_before,
+)
+from .org_lexicon import lexicon, squash
+from .org_phrases import (
+    COMITATIVE_PARTICLES,
+    SUBJECT_PARTICLES,
+    enclosing_paren,
+    inside,
+    is_credit_paren,
+    link_groups,
+    quote_spans,
+)
+from .types import OrgMention, PartnershipMention, Sentence
+
+_PARTNER_PARTICLES = COMITATIVE_PARTICLES | {"등과", "등과도"}
+_JOIN_RE = re.compile(r"참여|합류|가입|참가")
+_NAME_STOP_WORDS = frozenset("이날 오늘 특히 또 또한 지난 새로 공식 이번 올해 향후 초대 이후 해당 관련 가칭 신규".split())
+_ALLIANCE_NAME_RE = re.compile(
+    r"((?:[0-9A-Za-z가-힣·&\-]+\s){0,3}[0-9A-Za-z가-힣·&\-]*" + ALLIANCE_WORD + r")(?=(?:은|는|이|가|을|를|의|에|에서|에는|로|으로|와|과|도|측|이다|인)?(?:[\s,.)(’'\"”]|$))"
+)
+_CONSORTIUM_NAME_RE = re.compile(r"((?:[0-9A-Za-z가-힣·&\-]+\s){0,2}[0-9A-Za-z가-힣·&\-]*)\s?컨소시엄")
+_ABBREV_RE = re.compile(r"\(\s*이하\s*[‘'\"“]?([^)’'\"”]+)[’'\"”]?\s*\)")
+
+
+@dataclass
+class _Party:
+    mention: OrgMention
+    start: int
+    end: int
+    group: int
+    particle: str
+    after: int
+    has_deung: bool
+
+
+@dataclass
+class _Frame:
+    ptype: str
+    name: str | None
+    members: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # key -> (member, role, sentence_no)
+
+    def add(self, member: str, role: str, sentence_no: int) -> None:
+        key = squash(member)
+        old = self.members.get(key)
+        if old is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[old[1]]:
+            self.members[key] = (member, role, old[2] if old and old[1] == role else sentence_no)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
+def _locate(text: str, mentions: list[OrgMention]) -> list[tuple[int, int]]:
+    """Offsets of mentions (start/end when set, else the n-th occurrence of the surface)."""
+    spans, pos = [], 0
+    for m in mentions:
+        if m.end > m.start:
+            spans.append((m.start, m.end))
+            pos = m.end
+            continue
+        i = text.find(m.surface, pos)
+        i = text.find(m.surface) if i < 0 else i
+        spans.append((i, i + len(m.surface)) if i >= 0 else (0, 0))
+        pos = i + len(m.surface) if i >= 0 else pos
+    return spans
+
+
+def _parties(s: Sentence, mentions: list[OrgMention], quotes: list[tuple[int, int]]) -> list[_Party]:
+    ms = sorted(mentions, key=lambda m: (m.start, m.mention_no))
+    spans = _locate(s.text, ms)
+    keep = []
+    for m, (a, b) in zip(ms, spans):
+        if b <= a or inside(quotes, a, b) or lexicon().is_generic(m.resolved):
+            continue
+        par = enclosing_paren(s.text, a, b)
+        if par is not None:
+            continue  # aliases '(LH)', affiliations '(… 부원장)', credits; consortium lists are read separately
+        keep.append((m, a, b))
+    trails, gids = link_groups(s.text, [(a, b) for _, a, b in keep])
+    return [_Party(m, a, b, g, t.particle, t.end, t.has_deung) for (m, a, b), t, g in zip(keep, trails, gids)]
+
+
+def _groups(parties: list[_Party]) -> list[list[_Party]]:
+    out: dict[int, list[_Party]] = {}
+    for p in parties:
+        out.setdefault(p.group, []).append(p)
+    return list(out.values())
+
+
+def _sentence_type(unq: str) -> str | None:
+    if CONSORTIUM_RE.search(unq):
+        return "consortium"
+    if JV_NOUN_RE.search(unq) and JV_VERB_RE.search(unq) and not AGREEMENT_RE.search(unq):
+        return "joint_venture"
+    if ALLIANCE_RE.search(unq) and ALLIANCE_VERB_RE.search(unq):
+        return "alliance"
+    if AGREEMENT_RE.search(unq):
+        return "agreement"
+    if any(rx.search(unq) for _, rx in ROLE_CUES):
+        return "role"
+    return None
+
+
+def _clean_name(words: list[str]) -> str | None:
+    while words and (words[0] in _NAME_STOP_WORDS or re.search(r"(?:은|는|을|를|의|에|에서|로|으로|와|과|한|된|인|하는|적)$",
+                                                                  words[0]) and len(words) > 1):
+        words = words[1:]
+    return " ".join(words) if words else None
+
+
+def _alliance_name(text: str) -> str | None:
+    plain = re.sub(r"[‘’'\"“”]", "", text)
+    best = None
+    for m in _ALLIANCE_NAME_RE.finditer(plain):
+        name = _clean_name(m.group(1).split())
+        if name and " " in name or (name and len(name) > 6):
+            best = best or name
+    return best
+
+
+def _consortium_name(text: str, parties: list[_Party]) -> tuple[str | None, _Party | None]:
+    """'A 컨소시엄' with A an organisation → ('A 컨소시엄', A); '‘스마트 전주’ 컨소시엄' → (that name, None)."""
+    for p in parties:
+        if re.match(r"\s?컨소시엄", text[p.end:]):
+            return f"{p.mention.surface} 컨소시엄", p
+    m = re.search(r"[‘'\"“]([^’'\"”]{2,30})[’'\"”]\s?컨소시엄", text)
+    if m:
+        return f"{m.group(1)} 컨소시엄", None
+    return None, None
+
+
+def _paren_members(text: str, mentions: list[OrgMention]) -> list[OrgMention]:
+    """Members listed in '컨소시엄(B, C, D)'."""
+    m = re.search(r"컨소시엄\s?\(([^)]+)\)", text)
+    if not m:
+        return []
+    return [x for x, (a, b) in zip(mentions, _locate(text, mentions)) if m.start(1) <= a and b <= m.end(1)]
+
+
+def _group_role(text: str, group: list[_Party]) -> str | None:
+    return role_cue_before(text, group[0].start) or role_cue_after(text, group[-1].after)
+
+
+def _cue_pos(unq: str, ptype: str) -> int:
+    rx = {"consortium": CONSORTIUM_RE, "joint_venture": JV_NOUN_RE, "alliance": ALLIANCE_RE,
+          "agreement": AGREEMENT_RE}.get(ptype)
+    m = rx.search(unq) if rx else None
+    return m.start() if m else len(unq)
+
+
+def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], main_actor: str | None,
+                   ) -> list[tuple[str, str]]:
+    """(member, role) pairs a typed sentence states."""
+    groups = _groups(parties)
+    cue = _cue_pos(unq, ptype)
+    out: list[tuple[str, str]] = []
+    roled: set[int] = set()
+    for g in groups:
+        role = _group_role(s.text, g)
+        if role:
+            out += [(p.mention.resolved, role) for p in g]
+            roled.add(id(g))
+    if ptype == "role":
+        return out
+    free = [g for g in groups if id(g) not in roled and g[0].start < cue + 40]
+    subj = next((g for g in free if g[-1].particle in SUBJECT_PARTICLES and g[0].start < cue), None)
+    partners = [p for g in free if g[-1].particle in _PARTNER_PARTICLES for p in g]
+    joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
+    if ptype in ("alliance",):
+        if subj and joins:
+            out += [(p.mention.resolved, "member") for p in subj]
+        if partners and (joins or subj):
+            out += [(p.mention.resolved, "member") for p in partners]
+        return out
+    if ptype == "consortium" and subj and joins and not partners:
+        return out + [(p.mention.resolved, "member") for p in subj]
+    if subj and partners:
+        lead_group = subj
+    elif subj and len(subj) >= 2:
+        names = [p.mention.resolved for p in subj]
+        lead = main_actor if main_actor in names else names[0]
+        return out + [(n, "lead" if n == lead else "member") for n in names]
+    elif partners and main_actor:
+        out.append((main_actor, "lead"))
+        return out + [(p.mention.resolved, "member") for p in partners]
+    elif subj and ptype == "consortium":
+        lead_group = subj
+    else:
+        return out + [(p.mention.resolved, "member") for p in partners]
+    out += [(p.mention.resolved, "lead") for p in lead_group]
+    return out + [(p.mention.resolved, "member") for p in partners]
+
+
+def _frame_for(frames: list[_Frame], ptype: str, name: str | None) -> _Frame:
+    for f in frames:
+        if f.ptype == ptype and f.name == name:
+            return f
+    f = _Frame(ptype, name)
+    frames.append(f)
+    return f
+
+
+def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention]) -> list[PartnershipMention]:
+    by_sentence: dict[int, list[OrgMention]] = {}
+    for m in org_mentions:
+        by_sentence.setdefault(m.sentence_no, []).append(m)
+    frames: list[_Frame] = []
+    last_group_frame: _Frame | None = None  # most recent alliance/consortium, for role sentences
+    abbrev: dict[str, str] = {}
+    main_actor: str | None = None
+    for s in sentences:
+        mentions = by_sentence.get(s.sentence_no, [])
+        single, double = quote_spans(s.text)
+        unq = _blank(s.text, double)  # speech is not where parties are stated; ‘names’ keep their cue words
+        ptype = _sentence_type(unq)
+        if ptype is not None:
+            parties = [p for p in _parties(s, mentions, single + double)]
+            parties = [p for p in parties if not _in_credit(s.text, p)]
+            frame = _frame_of(ptype, s.text, unq, parties, frames, last_group_frame, abbrev)
+            if frame is not None:
+                pairs = _parties_roles("role" if ptype == "role" else ptype, s, unq, parties, main_actor)
+                if frame.ptype == "consortium":
+                    pairs += _consortium_extras(s.text, mentions, parties)
+                for member, role in pairs:
+                    frame.add(member, role, s.sentence_no)
+                if frame.ptype in ("alliance", "consortium"):
+                    last_group_frame = frame
+        subjects = [m for m in mentions if m.is_subject and not inside(double + single, m.start, m.end)]
+        if subjects:
+            main_actor = subjects[0].resolved
+    return _rows(frames)
+
+
+def _in_credit(text: str, p: _Party) -> bool:
+    par = enclosing_paren(text, p.start, p.end)
+    return par is not None and is_credit_paren(text, par)
+
+
+def _frame_of(ptype: str, text: str, unq: str, parties: list[_Party], frames: list[_Frame],
+              last_group_frame: _Frame | None, abbrev: dict[str, str]) -> _Frame | None:
+    if ptype == "role":
+        return last_group_frame
+    if ptype == "alliance":
+        for m in _ABBREV_RE.finditer(text):
+            full = _alliance_name(text[:m.start()])
+            if full:
+                abbrev[m.group(1).strip()] = full
+        name = _alliance_name(text)
+        if name in abbrev:
+            name = abbrev[name]
+        if name is None or not re.search(r"\s", name) and len(name) <= 6:
+            prev = next((f for f in reversed(frames) if f.ptype == "alliance"), None)
+            return prev or _frame_for(frames, "alliance", None)
+        return _frame_for(frames, "alliance", name)
+    if ptype == "consortium":
+        name, _ = _consortium_name(text, parties)
+        return _frame_for(frames, "consortium", name)
+    return _frame_for(frames, ptype, None)
+
+
+def _consortium_extras(text: str, mentions: list[OrgMention], parties: list[_Party]) -> list[tuple[str, str]]:
+    out = []
+    _, lead = _consortium_name(text, parties)
+    if lead is not None:
+        out.append((lead.mention.resolved, "lead"))
+    out += [(m.resolved, "member") for m in _paren_members(text, sorted(mentions, key=lambda m: m.start))]
+    return out
+
+
+def _rows(frames: list[_Frame]) -> list[PartnershipMention]:
+    rows: list[PartnershipMention] = []
+    per_sentence: dict[int, int] = {}
+    for f in frames:
+        minimum = 2 if f.ptype in ("agreement", "joint_venture") else 1
+        if len(f.members) < minimum:
+            continue
+        for member, role, sno in f.members.values():
+            n = per_sentence.get(sno, 0)
+            per_sentence[sno] = n + 1
+            rows.append(PartnershipMention(sentence_no=sno, mention_no=n, partnership_type=f.ptype,
+                                           partnership_name=f.name, member=member, role=role))
+    return rows

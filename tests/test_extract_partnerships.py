@@ -1,0 +1,184 @@
+"""Partnerships: agreements, consortia, alliances, joint ventures, negatives, and the seed-corpus bar.
+
+Rule tests use sentences written for them. The seed test reads the shared page texts in place (never copied),
+cuts them with a crude cleaner, and scores like shared/eval/score.py (members matched on (type, name) after its
+norm_org) with the alias seed + a country-prefix strip applied as dbt will. Bar: F1 >= 0.90.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+import unicodedata
+
+from pipelines.extract.org_lexicon import SEEDS_DIR
+from pipelines.extract.orgs import find_org_mentions
+from pipelines.extract.partnerships import find_partnerships
+from pipelines.extract.sentences import split_sentences
+from tests.support.paths import SEED_GOLD, SHARED
+
+
+def _parts(body: str) -> set[tuple[str, str | None, str, str]]:
+    ss = split_sentences(body)
+    return {(p.partnership_type, p.partnership_name, p.member, p.role)
+            for p in find_partnerships(ss, find_org_mentions(ss))}
+
+
+def test_agreement_two_parties_subject_leads() -> None:
+    got = _parts("용인시는 22일 삼성SDS와 스마트시티 구축을 위한 업무협약(MOU)을 체결했다.")
+    assert got == {("agreement", None, "용인시", "lead"), ("agreement", None, "삼성SDS", "member")}
+
+
+def test_agreement_anaphoric_subject_resolves_to_the_city() -> None:
+    got = _parts("김해시가 디지털 행정을 확대한다.\n\n시는 3일 누리온랩스와 공동사업협력을 체결했다고 밝혔다.")
+    assert got == {("agreement", None, "김해시", "lead"), ("agreement", None, "누리온랩스", "member")}
+
+
+def test_agreement_three_parties_with_a_count() -> None:
+    got = _parts("한국수자원공사, 네이버클라우드, 카이스트 3개 기관이 디지털트윈 MOU를 체결했다.")
+    assert {m for _, _, m, _ in got} == {"한국수자원공사", "네이버클라우드", "카이스트"}
+    assert {t for t, *_ in got} == {"agreement"}
+
+
+def test_agreement_coordinated_subjects() -> None:
+    got = _parts("포스코이앤씨와 한국토지주택공사(LH)는 24일 스마트 건설 협약을 맺었다.")
+    assert {m for _, _, m, _ in got} == {"포스코이앤씨", "한국토지주택공사"}
+
+
+def test_agreement_with_elided_subject_uses_the_main_actor() -> None:
+    got = _parts("세종시가 자율주행 특구에 지정됐다. 이를 위해 현대오토에버, 카카오모빌리티와 업무협약을 체결했다.")
+    assert ("agreement", None, "세종시", "lead") in got
+    assert {m for _, _, m, r in got if r == "member"} == {"현대오토에버", "카카오모빌리티"}
+
+
+def test_ceremony_attendees_and_quoted_speech_are_not_parties() -> None:
+    assert _parts("협약식에는 이재명 성남시장과 김영수 한화시스템 사장 등이 참석했다.") == set()
+    assert _parts("김동연 지사는 “KT와 협약을 체결해 기쁘다”고 말했다.") == set()
+    assert _parts("협력 체결에 따라 양 기관은 로봇 개발을 지원하기로 했다.") == set()
+
+
+def test_consortium_members_across_two_sentences_are_one_partnership() -> None:
+    got = _parts("대구시는 KT, 대구은행, 경북대학교와 컨소시엄을 구성했다. 또 한국교통연구원 등과도 컨소시엄을 맺었다.")
+    assert ("consortium", None, "대구시", "lead") in got
+    assert {m for _, _, m, r in got if r == "member"} == {"KT", "대구은행", "경북대학교", "한국교통연구원"}
+
+
+def test_consortium_with_elided_subject_and_counted_list() -> None:
+    body = "광양시가 스마트도시 공모에 최종 선정됐다.\n\n이를 위해 진성테크, 현대차, 英 C&P, 그리고, MTS 4개사와 컨소시엄을 구성했다."
+    got = _parts(body)
+    assert ("consortium", None, "광양시", "lead") in got
+    assert {m for _, _, m, r in got if r == "member"} == {"진성테크", "현대차", "英 C&P", "MTS"}
+
+
+def test_consortium_lead_marked_by_role_words() -> None:
+    got = _parts("이번 사업은 주관기관 LG유플러스를 중심으로 참여기관 한국교통연구원, 아주대학교가 컨소시엄을 꾸려 수행한다.")
+    assert got == {("consortium", None, "LG유플러스", "lead"), ("consortium", None, "한국교통연구원", "member"),
+                   ("consortium", None, "아주대학교", "member")}
+
+
+def test_named_consortium_with_members_in_parentheses() -> None:
+    got = _parts("SK텔레콤 컨소시엄(SK텔레콤, 티맵모빌리티, 한국교통안전공단)이 최종 선정됐다.")
+    assert got == {("consortium", "SK텔레콤 컨소시엄", "SK텔레콤", "lead"),
+                   ("consortium", "SK텔레콤 컨소시엄", "티맵모빌리티", "member"),
+                   ("consortium", "SK텔레콤 컨소시엄", "한국교통안전공단", "member")}
+
+
+def test_alliance_roles_and_name() -> None:
+    body = ("‘디지털트윈 얼라이언스’가 지난 3일 공식 출범했다. 초대 공동의장사로 네이버랩스와 한글과컴퓨터가 선임됐다. "
+            "공동감사는 한국부동산원이 맡는다. 얼라이언스 지원을 전담하는 한국국토정보공사와 협력 기관인 공간정보산업협회, "
+            "한국측량학회도 함께했다. 네이버랩스, 누리온랩스 등 참여기관은 협력을 약속했다.")
+    got = _parts(body)
+    assert {t for t, *_ in got} == {"alliance"} and {n for _, n, _, _ in got} == {"디지털트윈 얼라이언스"}
+    roles = {m: r for _, _, m, r in got}
+    assert roles == {"네이버랩스": "co_chair", "한글과컴퓨터": "co_chair", "한국부동산원": "auditor",
+                     "한국국토정보공사": "supporter", "공간정보산업협회": "supporter", "한국측량학회": "supporter",
+                     "누리온랩스": "member"}
+
+
+def test_joint_venture_with_named_parties() -> None:
+    got = _parts("현대건설과 포스코이앤씨가 스마트시티 운영을 위한 SPC를 설립했다.")
+    assert {(t, m) for t, _, m, _ in got} == {("joint_venture", "현대건설"), ("joint_venture", "포스코이앤씨")}
+
+
+def test_joint_venture_with_generic_parties_yields_nothing() -> None:
+    body = "천안시가 센터 유치에 나섰다.\n\n시는 글로벌 기업, 외국계 투자사 등과 민관합동 특수목적법인 출자를 협의하고 있다."
+    assert _parts(body) == set()
+    assert _parts("공공과 민간이 각각 51%, 49% 비율로 출자한 특수목적법인(SPC)이 구축을 맡는다.") == set()
+
+
+def test_competitors_and_connected_sectors_are_not_partners() -> None:
+    assert _parts("전주는 경쟁하던 수원과 화성을 앞서며 최종 선정됐다.") == set()
+    assert _parts("의원은 국회와 민간, 학계를 연결하는 간담회를 주관했다.") == set()
+
+
+# --- the seed corpus bar -----------------------------------------------------------------------------------
+
+_CUT = ("저작권자", "무단전재", "Related", "기자의 추가")
+
+
+def _crude_body(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        if any(c in line for c in _CUT):
+            break
+        lines.append(line)
+    return "\n\n".join(lines)
+
+
+def _norm_org(s: str | None) -> str:  # shared/eval/score.py's norm_org
+    s = unicodedata.normalize("NFKC", s or "").lower()
+    s = s.replace("주식회사", "").replace("(주)", "").replace("㈜", "")
+    return re.sub(r"[\s·.,'\"“”‘’]", "", s)
+
+
+def _forms(member: str, aliases: dict[str, str], prefixes: list[str]) -> frozenset[str]:
+    """What dbt makes of a surface: the surface, its alias canonical, the country-prefix-stripped key."""
+    forms = {member, aliases.get(member, member)}
+    key = _norm_org(member)
+    for p in sorted(prefixes, key=len, reverse=True):
+        pk = _norm_org(p)
+        if key.startswith(pk) and re.match(r"[a-z0-9&]", key[len(pk):] or " "):
+            forms.add(key[len(pk):])
+            break
+    return frozenset(_norm_org(f) for f in forms)
+
+
+def test_seed_corpus_partnerships_f1() -> None:
+    gold = {a["url_key"]: a for a in json.loads(SEED_GOLD.read_text(encoding="utf-8"))["articles"]}
+    with open(SEEDS_DIR / "org_aliases.csv", encoding="utf-8") as f:
+        aliases = {r["alias"]: r["canonical_name"] for r in csv.DictReader(f)}
+    with open(SEEDS_DIR / "country_prefixes.csv", encoding="utf-8") as f:
+        prefixes = [r["prefix"] for r in csv.DictReader(f)]
+    pages = sorted((SHARED / "seeds").glob("*.txt"))
+    assert len(pages) == 4
+    tp = fp = fn = 0
+    timings = []
+    for page in pages:
+        idx = page.name.split("_")[0]
+        art = next(a for k, a in gold.items() if k.endswith(idx))
+        ss = split_sentences(_crude_body(page.read_text(encoding="utf-8")))
+        t0 = time.perf_counter()
+        preds = find_partnerships(ss, find_org_mentions(ss))
+        timings.append(time.perf_counter() - t0)
+        pm = {(p.partnership_type, _forms(p.member, aliases, prefixes)) for p in preds}
+        used: set = set()
+        for p in art.get("partnerships", []):
+            for m in p["members"]:
+                want = {_norm_org(m["name"])} | {_norm_org(x) for x in m.get("aliases", [])}
+                hits = {k for k in pm if k[0] == p["partnership_type"] and k[1] & want}
+                if m.get("optional"):
+                    used |= hits
+                    continue
+                hit = next((k for k in hits if k not in used), None)
+                if hit is None:
+                    fn += 1
+                else:
+                    tp += 1
+                    used.add(hit)
+        fp += len([k for k in pm if k not in used])
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"seed partnerships: tp={tp} fp={fp} fn={fn} P={precision:.2f} R={recall:.2f} F1={f1:.2f}")
+    assert f1 >= 0.90
