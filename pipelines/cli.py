@@ -18,6 +18,8 @@ from pathlib import Path
 from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, load_settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# the console shows warnings and errors; every event is still in the Dagster instance (make ui)
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def _dbt_env(warehouse: Path | None = None) -> dict[str, str]:
@@ -78,7 +80,7 @@ def run_nightly() -> int:
     started = time.monotonic()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("nightly_refresh")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
     wall = time.monotonic() - started
     checks = result.get_asset_check_evaluations()
     passed = sum(1 for c in checks if c.passed)

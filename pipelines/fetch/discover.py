@@ -105,7 +105,7 @@ def _read_html_dir(source: Source) -> _Found:
             continue
         canonical = find_canonical(content)
         url = clean_url(canonical) if canonical else path.as_uri()
-        found.add(Discovered(source_name=source.name, url=url, discovered_via=folder.as_uri(),
+        found.add(Discovered(source_name=source.name, url=url, discovered_via=path.as_uri(),  # the file itself: the fetch stage re-reads it
                              content=content))
     return found
 

@@ -1,0 +1,428 @@
+"""Find the article text in a page: one walk over the DOM, text-density scoring, generic cleanup.
+
+1. Walk. The DOM is walked once. Scripts, styles, media, form controls and ``amp-*`` widgets are
+   skipped. Each element is classified by ``zones.classify``: OTHER zones (related lists, sidebars,
+   footers, comments, navigation...) are skipped whole; BOILER zones (header, byline, share bar,
+   ads, captions, copyright...) are walked but their text is only used for the byline date. A zone
+   word on an element that holds most of the page's text is ignored (it is a page wrapper).
+   Text is cut into blocks at block-level elements and at ``<br><br>``; a single ``<br>`` ends a
+   block only after a sentence end. Each block keeps its container element, how much of it is link
+   text, whether it follows an image, and whether it sits in a small image box (a caption).
+2. Score. A block of >= 25 characters scores 1 + its sentence/comma count + min(len/100, 3); the
+   score goes to its paragraph's parent (or to the element itself when the element holds the text
+   directly, as ``<br>``-separated bodies do) and half of it to the next ancestor. A candidate's
+   score is multiplied by (1 - link density) and by ``zones.profile``'s hint (itemprop=articleBody,
+   <article>, content-like class/id). The best candidate is the content root; a sibling of it that
+   scores >= 20 % of the best with little link text joins it (bodies split by an ad slot).
+3. Clean. In the content root's blocks, drop: copyright lines, ad labels, reporter bylines and
+   e-mail signatures, date/metadata lines, photo captions and credits, widget and share texts,
+   the headline repeated as a block. Then dedupe: a block whose normalised text (NFKC, no spaces or
+   punctuation) equals an earlier one, or is contained in a longer kept one, is dropped - so a
+   page that prints the article twice (summary + body, print copy) yields it once.
+   A dateline tag on the first paragraph (``[뉴스스텝]``, ``[동아경제신문=김선아 기자]``,
+   ``(서울=연합뉴스) 홍길동 기자 =``) is removed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from pipelines.parse import zones
+from pipelines.parse.dates import BylineDate, byline_dates, parse_machine_date
+
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed", "video", "audio",
+    "select", "option", "textarea", "input", "button", "map", "link", "meta", "head", "title", "source",
+    "track", "param", "math", "datalist", "output", "progress", "meter", "label",
+})
+IMAGE_TAGS = frozenset({"img", "amp-img", "picture", "amp-anim"})
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "td", "th", "li", "dd", "dt", "blockquote", "pre", "h1", "h2", "h3",
+    "h4", "h5", "h6", "table", "tr", "tbody", "thead", "tfoot", "ul", "ol", "dl", "center", "header", "footer",
+    "figure", "figcaption", "form", "fieldset", "address", "hr", "body", "html", "caption", "aside", "nav",
+    "details", "summary", "hgroup", "frameset", "legend",
+})
+PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+_SENTENCE_END = re.compile(r"(?:[.!?。]|다)[\"'”’)\]]*$")
+_SENTENCES = re.compile(r"[.!?。](?=[\s\"'”’)\]]|$)|[,，]")
+_TWO_DIGITS = re.compile(r"\d\d")
+_COPY_ATTR = re.compile(r"copy", re.I)
+_PUB_HINT = re.compile(r"publish|pubdate|entry-date|created", re.I)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u200b\u3000]+")
+
+_COPYRIGHT_LINE = re.compile(r"저작권자|무단\s*전재|재배포\s*금지|무단\s*복제|All\s+rights\s+reserved|Copyright\s*(?:ⓒ|©|\(c\))|^\s*[\[(]?\s*[ⓒ©]", re.I)
+_AD_LINE = re.compile(r"^[\s\-–—·*]*(?:광고|AD|Advertisement|ADVERTISEMENT|스폰서|Sponsored|협찬|PR)[\s\-–—·*]*$", re.I)
+_BYLINE_LINE = re.compile(
+    r"^[\[(]?\s*[가-힣]{2,4}\s*(?:기자|특파원|객원기자|인턴기자|선임기자|전문기자|논설위원|칼럼니스트|통신원|리포터)\s*"
+    r"(?:[|/·,]|입력|승인|등록|기사입력|=|[\])]|[\w.+-]+@[\w.-]+|$)"
+)
+_EMAIL_ONLY = re.compile(r"^[\s<(\[]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s>)\]]*$")
+_PHOTO_CREDIT = re.compile(r"/\s*사진\s*[=:]|[(\[]\s*사진\s*[=.:,]|사진\s*[=:]|사진\s*제공|사진\s*출처|자료\s*사진|\[\s*사진|<\s*사진|사진\s*=\s*|ⓒ\s*\S+\s*$|Getty\s*Images|게티이미지", re.I)
+_CAPTION_MARK = re.compile(r"^\s*[▲△▷▶◀◆■]\s*")
+_WIDGET = re.compile(
+    r"도배방지|이\s*기사를\s*공유|기사\s*공유하기|URL\s*복사|글씨\s*(?:크기|키우기|줄이기)|인쇄하기|기사\s*제보|"
+    r"구독\s*(?:신청|하기)|좋아요|추천\s*\d|댓글\s*\d|댓글\s*(?:쓰기|달기|보기)|관련\s*기사|많이\s*본\s*기사|"
+    r"다른\s*기사\s*보기|기사\s*(?:보내기|목록)|SNS\s*(?:기사)?\s*보내기|카카오톡\s*공유|페이스북\s*공유|"
+    r"본문\s*바로가기|맨\s*위로|top\s*으로|^\s*(?:TAGS?|태그)\s*[:#]?|^#\S+(?:\s+#\S+)*$|Subscribe|Newsletter",
+    re.I,
+)
+_METADATA_LINE = re.compile(r"(?:기사\s*)?(?:입력|승인|등록|수정|작성|게재|발행|송고)\s*(?:일시?)?\s*[:：]?\s*(?:19|20)?\d{2}\s*[.\-/년]")
+_DATELINE = re.compile(
+    r"^\s*(?:[\[【]([^\]】]{1,40})[\]】]|\(([^)]{1,40}=[^)]{0,30})\)\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=?)?|"
+    r"\[([^\]]{1,40})\]\s*[가-힣]{2,4}\s*기자\s*=)\s*"
+)
+_MEDIA_SUFFIX = re.compile(r"(?:뉴스|신문|일보|닷컴|매거진|타임즈|타임스|저널|경제|방송|통신|데일리|미디어|투데이|포스트|TV|tv|News|news)$")
+
+
+@dataclass
+class Block:
+    text: str
+    container: LexborNode
+    container_id: int
+    link_chars: int
+    order: int
+    zone: int
+    tag: str
+    after_image: bool = False
+    caption: bool = False
+    other_item: bool = False
+
+
+@dataclass
+class DateCandidate:
+    when: object
+    order: int
+    source: str  # 'time' | 'byline'
+    labeled: bool = False
+    modified: bool = False
+    hinted: bool = False
+
+
+@dataclass
+class WalkResult:
+    blocks: list[Block] = field(default_factory=list)
+    dates: list[DateCandidate] = field(default_factory=list)
+    nodes: dict[int, LexborNode] = field(default_factory=dict)
+    parents: dict[int, int] = field(default_factory=dict)
+    hints: dict[int, float] = field(default_factory=dict)
+    copyright_texts: list[str] = field(default_factory=list)
+    has_password: bool = False
+
+
+class _Walker:
+    """One recursive pass producing blocks, byline/time date candidates and the parent map."""
+
+    def __init__(self, page_chars: int) -> None:
+        self.page_chars = max(page_chars, 1)
+        self.res = WalkResult()
+        self.buf: list[str] = []
+        self.buf_link = 0
+        self.in_link = 0
+        self.br_run = 0
+        self.last_image_order = -10
+        self.image_since_flush = False
+
+    # -- buffer -------------------------------------------------------------------------------
+    def flush(self, container: LexborNode, zone: int, tag: str, other_item: bool) -> None:
+        self.br_run = 0
+        if not self.buf:
+            return
+        text = _WS.sub(" ", "".join(self.buf)).strip()
+        link = self.buf_link
+        self.buf, self.buf_link = [], 0
+        if not text:
+            return
+        cid = container.mem_id
+        block = Block(text, container, cid, min(link, len(text)), len(self.res.blocks), zone, tag,
+                      after_image=self.last_image_order == len(self.res.blocks), other_item=other_item)
+        self.res.blocks.append(block)
+        if len(text) <= 220 and _TWO_DIGITS.search(text):
+            self._scan_dates(block)
+
+    def _scan_dates(self, block: Block) -> None:
+        if block.other_item:
+            return
+        if block.link_chars > 0:
+            return  # a dated link is another article's list entry, not this article's byline
+        for found in byline_dates(block.text):
+            self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified))
+
+    # -- walk ---------------------------------------------------------------------------------
+    def walk(self, node: LexborNode, zone: int, container: LexborNode, ctag: str, other_item: bool, depth: int) -> None:
+        if depth > 300:
+            return
+        for child in node.iter(include_text=True):
+            tag = child.tag or ""
+            if tag == "-text":
+                t = child.text_content
+                if t and not (not self.buf and t.isspace()):
+                    if self.br_run == 1 and self.buf and _SENTENCE_END.search("".join(self.buf[-3:]).rstrip()):
+                        self.flush(container, zone, ctag, other_item)
+                    self.br_run = 0 if t.strip() else self.br_run
+                    self.buf.append(t)
+                    if self.in_link:
+                        self.buf_link += len(t.strip())
+                continue
+            if not tag or tag[0] in "-!#":
+                continue
+            if tag == "br":
+                self.br_run += 1
+                if self.br_run >= 2:
+                    self.flush(container, zone, ctag, other_item)
+                    self.br_run = 2
+                else:
+                    self.buf.append(" ")
+                continue
+            if tag in IMAGE_TAGS:
+                self.flush(container, zone, ctag, other_item)
+                self.last_image_order = len(self.res.blocks)
+                self.image_since_flush = True
+                continue
+            if tag == "input" and (child.attributes.get("type") or "").lower() == "password":
+                self.res.has_password = True
+            if tag in SKIP_TAGS or tag.startswith("amp-") and tag not in ("amp-fit-text",):
+                continue
+            self._element(child, tag, zone, container, ctag, other_item, depth)
+
+    def _element(self, child: LexborNode, tag: str, zone: int, container: LexborNode, ctag: str,
+                 other_item: bool, depth: int) -> None:
+        attrs = child.attributes
+        if attrs:
+            cls, ident = attrs.get("class") or "", attrs.get("id") or ""
+            own, hint = zones.profile(tag, cls, ident, (attrs.get("role") or "").lower(),
+                                      (attrs.get("itemprop") or "").lower(), zones.is_hidden(attrs))
+        else:
+            cls = ident = ""
+            own, hint = zones.profile(tag, "", "", "", "", False)
+        if own != zones.NEUTRAL and self._is_wrapper(child, own):
+            own = zones.NEUTRAL
+        if own == zones.OTHER:
+            if _COPY_ATTR.search(cls + ident):
+                self.res.copyright_texts.append(child.text(deep=True, separator=" ")[:300])
+            self.flush(container, zone, ctag, other_item)
+            return
+        new_zone = max(zone, own)
+        if tag == "time" and new_zone != zones.OTHER:
+            when = parse_machine_date(attrs.get("datetime") or "")
+            if when is not None and not other_item:
+                hinted = bool(_PUB_HINT.search(cls + " " + (attrs.get("itemprop") or "") + " " +
+                                               ("pubdate" if "pubdate" in attrs else "")))
+                self.res.dates.append(DateCandidate(when, len(self.res.blocks), "time", hinted=hinted))
+        item = other_item
+        if tag == "li" and not other_item:
+            a = child.css_first("a")
+            item = a is not None and len((a.text(deep=True) or "").strip()) >= 8
+        if tag in BLOCK_TAGS or new_zone != zone:
+            self.flush(container, zone, ctag, other_item)
+            cid = child.mem_id
+            self.res.parents[cid] = container.mem_id
+            if hint != 1.0:
+                self.res.hints[cid] = hint
+            start = len(self.res.blocks)
+            images_before = self.last_image_order
+            self.image_since_flush = False
+            self.walk(child, new_zone, child, tag, item, depth + 1)
+            self.flush(child, new_zone, tag, item)
+            if tag not in ("p",) and self.last_image_order != images_before and self.last_image_order >= start:
+                self._mark_caption_box(start)
+        else:
+            if tag == "a":
+                self.in_link += 1
+                self.walk(child, new_zone, container, ctag, item, depth + 1)
+                self.in_link -= 1
+            else:
+                self.walk(child, new_zone, container, ctag, item, depth + 1)
+
+    def _mark_caption_box(self, start: int) -> None:
+        """A small box (table/div/figure) holding an image and under 200 characters is a photo box."""
+        inside = self.res.blocks[start:]
+        if inside and sum(len(b.text) for b in inside) < 200 and len(inside) <= 3:
+            for b in inside:
+                b.caption = True
+
+    def _is_wrapper(self, node: LexborNode, zone: int) -> bool:
+        """A zone word on a node that holds most of the page's text marks a wrapper, not furniture."""
+        text_len = len(node.text(deep=True) or "")
+        if text_len * 2 > self.page_chars:
+            return True
+        if zone == zones.BOILER and text_len >= 600:
+            link_len = sum(len(a.text(deep=True) or "") for a in node.css("a"))
+            return link_len < text_len * 0.3
+        return False
+
+
+def walk_page(body: LexborNode) -> WalkResult:
+    walker = _Walker(len(body.text(deep=True) or ""))
+    rid = body.mem_id
+    walker.res.nodes[rid] = body
+    walker.walk(body, zones.NEUTRAL, body, body.tag or "body", False, 0)
+    walker.flush(body, zones.NEUTRAL, body.tag or "body", False)
+    return walker.res
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+def _block_score(text: str) -> float:
+    return 1.0 + len(_SENTENCES.findall(text)) + min(len(text) / 100.0, 3.0)
+
+
+def choose_roots(res: WalkResult) -> list[int]:
+    """Ids of the content root (and qualifying siblings), best first in document order."""
+    score: dict[int, float] = {}
+    chars: dict[int, int] = {}
+    links: dict[int, int] = {}
+    for b in res.blocks:
+        if b.zone != zones.NEUTRAL:
+            continue
+        first = res.parents.get(b.container_id, b.container_id) if b.tag in PARAGRAPH_TAGS else b.container_id
+        second = res.parents.get(first)
+        third = res.parents.get(second) if second is not None else None
+        n = len(b.text)
+        for node_id in dict.fromkeys((b.container_id, first, second, third)):
+            if node_id is None:
+                continue
+            chars[node_id] = chars.get(node_id, 0) + n
+            links[node_id] = links.get(node_id, 0) + b.link_chars
+        if n < 25 or b.link_chars > n * 0.5 or b.caption:
+            continue
+        s = _block_score(b.text)
+        score[first] = score.get(first, 0.0) + s
+        if second is not None:
+            score[second] = score.get(second, 0.0) + s / 2
+    final: dict[int, float] = {}
+    for node_id, s in score.items():
+        density = links.get(node_id, 0) / max(chars.get(node_id, 1), 1)
+        final[node_id] = s * (1 - density) * res.hints.get(node_id, 1.0)
+    if not final:
+        return []
+    best = max(final, key=lambda k: final[k])
+    roots = [best]
+    parent = res.parents.get(best)
+    if parent is not None:
+        threshold = max(3.0, final[best] * 0.2)
+        for node_id, s in final.items():
+            if node_id != best and res.parents.get(node_id) == parent and s >= threshold:
+                density = links.get(node_id, 0) / max(chars.get(node_id, 1), 1)
+                if density < 0.25:
+                    roots.append(node_id)
+    return roots
+
+
+def _within(res: WalkResult, container_id: int, roots: set[int], cache: dict[int, bool]) -> bool:
+    chain = []
+    node_id: int | None = container_id
+    result = False
+    while node_id is not None:
+        if node_id in cache:
+            result = cache[node_id]
+            break
+        if node_id in roots:
+            result = True
+            break
+        chain.append(node_id)
+        node_id = res.parents.get(node_id)
+    for c in chain:
+        cache[c] = result
+    return result
+
+
+def content_blocks(res: WalkResult, roots: list[int]) -> list[Block]:
+    rootset = set(roots)
+    cache: dict[int, bool] = {}
+    return [b for b in res.blocks if b.zone == zones.NEUTRAL and _within(res, b.container_id, rootset, cache)]
+
+
+# -- cleanup ------------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def norm_key(text: str) -> str:
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def is_boilerplate(block: Block) -> bool:
+    t = block.text
+    n = len(t)
+    if block.caption:
+        return True
+    if n < 200 and _COPYRIGHT_LINE.search(t):
+        return True
+    if _AD_LINE.match(t) or _EMAIL_ONLY.match(t):
+        return True
+    if n < 120 and _BYLINE_LINE.match(t):
+        return True
+    if n < 120 and _METADATA_LINE.search(t) and not _SENTENCE_END.search(t):
+        return True
+    if n < 150 and _PHOTO_CREDIT.search(t):
+        return True
+    if n < 200 and _CAPTION_MARK.match(t) and (block.after_image or _PHOTO_CREDIT.search(t)):
+        return True
+    if n < 60 and _WIDGET.search(t):
+        return True
+    if block.link_chars > n * 0.8 and n < 80:
+        return True
+    return False
+
+
+def strip_dateline(text: str, names: list[str]) -> str:
+    m = _DATELINE.match(text)
+    if not m:
+        return text
+    inner = next((g for g in m.groups() if g), "")
+    key = norm_key(inner)
+    if "=" in inner or "기자" in inner or _MEDIA_SUFFIX.search(inner.strip()) or any(
+            key and (key == norm_key(n) or norm_key(n) in key) for n in names if n and norm_key(n)):
+        rest = text[m.end():].lstrip(" =-—·")
+        return rest if len(rest) >= 10 else text
+    return text
+
+
+def dedupe(texts: list[str], keys: list[str] | None = None) -> list[str]:
+    """Keep the first of equal blocks; drop a block contained in a longer kept one (>= 20 key chars)."""
+    keys = keys if keys is not None else [norm_key(t) for t in texts]
+    kept: list[int] = []
+    seen: set[str] = set()
+    for i, k in enumerate(keys):
+        if not k or k in seen:
+            continue
+        seen.add(k)
+        kept.append(i)
+    out = []
+    for i in kept:
+        k = keys[i]
+        if len(k) >= 20 and any(j != i and len(keys[j]) > len(k) and k in keys[j] for j in kept):
+            continue
+        out.append(texts[i])
+    return out
+
+
+def body_paragraphs(blocks: list[Block], title: str | None, names: list[str]) -> list[str]:
+    title_key = norm_key(title or "")
+    texts: list[str] = []
+    keys: list[str] = []
+    for b in blocks:
+        if is_boilerplate(b):
+            continue
+        key = norm_key(b.text)
+        if title_key and key == title_key:
+            continue
+        texts.append(b.text)
+        keys.append(key)
+    texts = dedupe(texts, keys)
+    if texts:
+        texts[0] = strip_dateline(texts[0], names)
+    return [unicodedata.normalize("NFC", t) for t in texts if t.strip()]
+
+
+def sentence_count(text: str) -> int:
+    return len(re.findall(r"(?:[.!?。]|다)(?=[\s\"'”’)\]]|$)", text))
+
+
+__all__ = ["Block", "BylineDate", "DateCandidate", "WalkResult", "walk_page", "choose_roots", "content_blocks",
+           "body_paragraphs", "norm_key", "sentence_count"]

@@ -1,0 +1,130 @@
+"""Read publish times from machine fields (ISO strings) and from visible Korean bylines.
+
+Machine values (JSON-LD ``datePublished``, ``article:published_time``, ``<time datetime>``) are parsed
+as ISO 8601 (``Z`` and ``+09:00`` zones; none -> Asia/Seoul); an empty string means nothing.
+
+Visible bylines are read with a small grammar: LABEL [:] DATE [TIME], where
+- LABEL is a first-publication word (입력, 기사입력, 최초입력, 승인, 기사승인, 등록, 기사등록, 작성,
+  게재, 발행, 게시, 보도, 송고, 배포, Posted, Published) or a modification word (수정, 최종수정,
+  업데이트, Updated, Modified) - the latter only ever a fallback;
+- DATE is ``2025-06-20``, ``2025.06.20``, ``2025/06/20``, ``2025. 6. 20.``, ``2024년 4월 20일``, or the
+  two-digit-year ``25.06.20`` (accepted only after a label), optionally with a weekday ``(금)``;
+- TIME is ``15:09``, ``15:09:27``, ``[15:09]``, ``오후 3:09``, ``15시 09분``.
+A date without a label (``2024년 4월 20일``) is only a candidate; the caller decides whether it sits
+close enough to the headline to count. All results are timezone-aware, Asia/Seoul when unzoned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+SEOUL = timezone(timedelta(hours=9), "Asia/Seoul")
+
+_PUBLISHED_LABELS = (
+    r"기사\s*입력|최초\s*입력|입력\s*일시|입력\s*일|입력|기사\s*승인|승인\s*일시|승인|기사\s*등록|등록\s*일시|등록\s*일자|등록\s*일|등록|"
+    r"작성\s*일시|작성\s*일자|작성\s*일|작성|게재\s*일시|게재\s*일|게재|발행\s*일시|발행\s*일|발행|게시\s*일시|게시\s*일|게시|"
+    r"보도\s*일시|보도\s*일자|보도\s*일|송고\s*시간|송고|배포\s*일시|배포\s*일|배포|Posted\s*on|Posted|Published\s*on|Published"
+)
+_MODIFIED_LABELS = r"기사\s*수정|최종\s*수정\s*일?시?|수정\s*일시|수정\s*일|수정|업데이트|Updated|Modified|Last\s*modified"
+
+_DATE = (
+    r"(?P<y>(?:19|20)\d{2}|\d{2})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})\s*(?:일|\.)?"
+    r"(?:\s*\(?\s*[월화수목금토일](?:요일)?\s*\)?)?"
+)
+_TIME = (
+    r"(?:\s*[\[(]?\s*(?:(?P<ampm>오전|오후|AM|PM|am|pm)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
+    r"(?:\s*(?::|분)\s*(?P<S>\d{1,2}))?\s*(?:분|초)?\s*(?:(?P<ampm2>AM|PM|am|pm))?\s*[\])]?)?"
+)
+LABELED_DATE = re.compile(
+    rf"(?P<label>{_MODIFIED_LABELS}|{_PUBLISHED_LABELS})\s*(?:시간|일시)?\s*[:：|]?\s*{_DATE}{_TIME}", re.I
+)
+UNLABELED_DATE = re.compile(
+    rf"(?<!\d)(?P<y>(?:19|20)\d{{2}})\s*(?:[.\-/]|년)\s*(?P<m>\d{{1,2}})\s*(?:[.\-/]|월)\s*(?P<d>\d{{1,2}})\s*(?:일|\.)?"
+    rf"(?:\s*\(?\s*[월화수목금토일](?:요일)?\s*\)?)?{_TIME}(?!\d)"
+)
+_MODIFIED = re.compile(rf"^(?:{_MODIFIED_LABELS})", re.I)
+_FOOTER_CONTEXT = re.compile(r"등록번호|발행인|편집인|사업자|청소년보호|등록\s*일자\s*:\s*\d{4}[.\-]\d{1,2}[.\-]\d{1,2}\s*\|")
+
+
+@dataclass(frozen=True)
+class BylineDate:
+    when: datetime
+    labeled: bool
+    modified: bool
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    return n + 2000 if n < 100 else n
+
+
+def _build(match: re.Match[str]) -> datetime | None:
+    g = match.groupdict()
+    try:
+        hour = int(g["H"]) if g.get("H") else 0
+        minute = int(g["M"]) if g.get("M") else 0
+        second = int(g["S"]) if g.get("S") else 0
+        ampm = (g.get("ampm") or g.get("ampm2") or "").lower()
+        if ampm in ("오후", "pm") and hour < 12:
+            hour += 12
+        if ampm in ("오전", "am") and hour == 12:
+            hour = 0
+        when = datetime(_year(g["y"]), int(g["m"]), int(g["d"]), hour, minute, second, tzinfo=SEOUL)
+    except (ValueError, TypeError):
+        return None
+    return when if plausible(when) else None
+
+
+def plausible(when: datetime) -> bool:
+    """A publish time between 1990 and two days from now (never a far-future or epoch placeholder)."""
+    now = datetime.now(SEOUL)
+    return datetime(1990, 1, 1, tzinfo=SEOUL) <= when <= now + timedelta(days=2)
+
+
+def parse_machine_date(value: object) -> datetime | None:
+    """An ISO-ish machine value -> aware datetime (Seoul when unzoned); None for empty or unreadable."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s:
+        return None
+    iso = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", s) else s
+    if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{4}$", iso):
+        iso = iso[:-2] + ":" + iso[-2:]
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        m = UNLABELED_DATE.search(s)
+        if not m:
+            m8 = re.match(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$", s)
+            if not m8:
+                return None
+            try:
+                when = datetime(*(int(x) for x in m8.groups() if x), tzinfo=SEOUL)  # type: ignore[misc]
+            except ValueError:
+                return None
+        else:
+            return _build(m)
+    when = when.replace(tzinfo=SEOUL) if when.tzinfo is None else when.astimezone(SEOUL)
+    return when if plausible(when) else None
+
+
+def byline_dates(text: str) -> list[BylineDate]:
+    """Every labelled date in a short text, in order; unlabeled full dates after them."""
+    if _FOOTER_CONTEXT.search(text):
+        return []
+    found: list[BylineDate] = []
+    spans: list[tuple[int, int]] = []
+    for m in LABELED_DATE.finditer(text):
+        when = _build(m)
+        if when is not None:
+            found.append(BylineDate(when, True, bool(_MODIFIED.match(m.group("label")))))
+            spans.append(m.span())
+    for m in UNLABELED_DATE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        when = _build(m)
+        if when is not None:
+            found.append(BylineDate(when, False, False))
+    return found

@@ -1,0 +1,237 @@
+"""parse_page: bytes -> ParsedPage (title, published_at, outlet, canonical URL, body) or not_article.
+
+Publish time, first source that has one:
+1. JSON-LD article ``datePublished`` (then ``dateCreated``; a WebPage object's as fallback);
+2. meta ``article:published_time`` and kin (``og:published_time``, itemprop ``datePublished``,
+   ``pubdate``, ``publishdate``, ``date``, ``dc.date``, ``og:regDate``, ...);
+3. a ``<time datetime>`` marked as the publication time, or the first one near the headline;
+4. a labelled byline (``기사입력 2025/06/20 [15:09]``) outside related lists, sidebars and footers,
+   the first after the headline if there is one there;
+5. an unlabelled date (``2024년 4월 20일``) within a few blocks after the headline;
+6. a labelled modification time, when nothing else states a time.
+Related-news lists, sidebars, footers and comment areas are never read (see ``zones``), nor is the
+crawl time: an article that states no time gets ``None``.
+
+Not an article (``kind='not_article'``, with ``reason``): an error page (404/삭제된 기사/... with little
+text), a login page (a password field, little text), a list page (the best text region is mostly
+link titles or list items), or an empty body (under 50 characters, or under 200 with fewer than two
+sentences). A short real article of three sentences passes.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser
+
+from pipelines.parse import body as bodymod
+from pipelines.parse import zones
+from pipelines.parse.dates import parse_machine_date
+from pipelines.parse.encoding import decode_html
+from pipelines.parse.metadata import PageMeta, clean_text, host_name, outlet_name, read_meta
+from pipelines.parse.titles import clean_title, is_site_name, norm_name
+from pipelines.parse.types import ParsedPage, ParseError
+
+META_DATE_KEYS = (
+    "article:published_time", "og:published_time", "article:published", "datepublished", "og:article:published_time",
+    "publishdate", "publish-date", "publish_date", "pubdate", "og:regdate", "article:regdate", "dc.date.issued",
+    "dcterms.created", "dc.date", "dcterms.date", "date", "sailthru.date", "parsely-pub-date", "datecreated",
+)
+_COPYRIGHT_MARK = re.compile(r"ⓒ|©|copyright|저작권자", re.I)
+_ERROR = re.compile(
+    r"\b404\b|not\s+found|페이지를\s*찾을\s*수\s*없|존재하지\s*않는|삭제된\s*기사|삭제되었|잘못된\s*(?:접근|경로|요청|주소)|"
+    r"오류가\s*발생|서비스\s*점검|접근\s*권한이\s*없|error\s+page|권한이\s*없습니다", re.I,
+)
+
+
+def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
+    """Visible headline-like texts outside lists/sidebars, h1 first."""
+    out: list[str] = []
+    for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
+        text = clean_text(node.text(deep=True, separator=" "))
+        if not (4 <= len(text) <= 200) or _in_other_zone(node):
+            continue
+        out.append(text)
+    for th in tree.css("th, dt")[:20]:
+        if norm_name(th.text(deep=True) or "") in ("제목", "title", "subject"):
+            sib = th.next
+            while sib is not None and not sib.is_element_node:
+                sib = sib.next
+            if sib is not None:
+                text = clean_text(sib.text(deep=True, separator=" "))
+                if 4 <= len(text) <= 200:
+                    out.insert(0, text)
+    return out
+
+
+def _in_other_zone(node) -> bool:  # type: ignore[no-untyped-def]
+    cur = node
+    for _ in range(25):
+        cur = cur.parent
+        if cur is None or cur.tag in ("body", "html"):
+            return False
+        if zones.classify(cur.tag or "", cur.attributes) == zones.OTHER:
+            return True
+    return False
+
+
+def _first_h1(tree: LexborHTMLParser, names: list[str]) -> str | None:
+    for node in tree.css("h1")[:5]:
+        text = clean_text(node.text(deep=True, separator=" "))
+        if len(text) >= 4 and not is_site_name(text, names) and not _in_other_zone(node):
+            return text
+    return None
+
+
+def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> str | None:
+    """The first candidate (see titles.py) that, cleaned, is more than the site's name."""
+    cache: dict[str, list[str]] = {}
+
+    def headings() -> list[str]:
+        if "h" not in cache:
+            cache["h"] = _candidates_from_dom(tree)
+        return cache["h"]
+
+    def dom_heading() -> str | None:
+        return _first_h1(tree, names) or (headings()[0] if headings() else None)
+
+    art = meta.jsonld_article or {}
+    raws: list[tuple[object, bool]] = [
+        (meta.meta.get("og:title"), False), (art.get("headline") if isinstance(art.get("headline"), str) else None, False),
+        (meta.meta.get("twitter:title"), False), (meta.meta.get("title"), False), (dom_heading, False),
+        (meta.html_title, True),
+    ]
+    for raw, from_title in raws:
+        value = raw() if callable(raw) else raw
+        title = clean_title(value if isinstance(value, str) else None, names, headings, from_html_title=from_title)
+        if title and len(title) >= 2 and not is_site_name(title, names):
+            return title
+    return None
+
+
+def _meta_date(meta: PageMeta) -> tuple[datetime | None, str | None]:
+    for obj in (meta.jsonld_article, meta.jsonld_page):
+        if obj:
+            for key in ("datePublished", "dateCreated"):
+                when = parse_machine_date(obj.get(key))
+                if when is not None:
+                    return when, "json-ld"
+    for key in META_DATE_KEYS:
+        when = parse_machine_date(meta.meta.get(key))
+        if when is not None:
+            return when, "meta"
+    return None, None
+
+
+def _title_order(res: bodymod.WalkResult, title: str | None) -> int | None:
+    key = bodymod.norm_key(title or "")
+    if not key:
+        return None
+    lo, hi = len(key) // 2, len(key) * 3 + 20
+    for b in res.blocks:
+        if lo <= len(b.text) <= hi and bodymod.norm_key(b.text) == key:
+            return b.order
+    return None
+
+
+def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | None,
+                     body_start: int | None) -> tuple[datetime | None, str | None]:
+    """First source that states a time (see the module docstring); None when the article states none."""
+    when, source = _meta_date(meta)
+    if when is not None:
+        return when, source
+    lo = (title_pos - 3) if title_pos is not None else None
+    hi = max(body_start if body_start is not None else -1, (title_pos or 0) + 3) if title_pos is not None else None
+
+    def near_title(order: int) -> bool:
+        return lo is not None and hi is not None and lo <= order <= hi and order != title_pos
+
+    times = [d for d in res.dates if d.source == "time"]
+    hinted = [d for d in times if d.hinted]
+    near = [d for d in times if near_title(d.order)]
+    for group in (hinted, near):
+        if group:
+            return group[0].when, "time"  # type: ignore[return-value]
+    bylines = [d for d in res.dates if d.source == "byline"]
+    published = [d for d in bylines if d.labeled and not d.modified]
+    if published:
+        after = [d for d in published if title_pos is not None and d.order >= title_pos]
+        return (after or published)[0].when, "byline"  # type: ignore[return-value]
+    unlabeled = [d for d in bylines if not d.labeled and near_title(d.order) and d.order > (title_pos or 0)]
+    if unlabeled:
+        return unlabeled[0].when, "byline"  # type: ignore[return-value]
+    modified = [d for d in bylines if d.labeled and d.modified]
+    if modified:
+        return modified[0].when, "byline-modified"  # type: ignore[return-value]
+    return None, None
+
+
+def _not_article_reason(body: str, region: list[bodymod.Block], title: str | None, res: bodymod.WalkResult,
+                        meta: PageMeta) -> str | None:
+    chars = len(bodymod.norm_key(body))
+    visible = [b for b in res.blocks if b.zone == zones.NEUTRAL]
+    if chars < 500:
+        probe = " ".join([title or "", meta.html_title or "", body[:300]] + [b.text for b in visible[:60] if len(b.text) < 200])
+        if _ERROR.search(probe):
+            return "error_page"
+        if res.has_password:
+            return "login_page"
+    total = sum(len(b.text) for b in region) or 1
+    link_share = sum(b.link_chars for b in region) / total
+    item_share = sum(len(b.text) for b in region if b.other_item) / total
+    link_titles = sum(1 for b in region if len(b.text) >= 10 and b.link_chars >= len(b.text) * 0.8)
+    strong = 0.6 if meta.has_article_signal else 0.4
+    if region and (link_share >= strong or item_share >= 0.6 or (link_titles >= 5 and link_titles >= len(region) * 0.3
+                                                                  and not meta.has_article_signal)):
+        return "list_page"
+    if chars < 200 and sum(1 for b in visible if len(b.text) >= 8 and
+                           (b.other_item or b.link_chars >= len(b.text) * 0.8)) >= 8:
+        return "list_page"
+    if chars < 30 or (chars < 200 and bodymod.sentence_count(body) < 2):
+        return "empty_body"
+    return None
+
+
+def _footer_copyright_texts(tree: LexborHTMLParser) -> list[str]:
+    """Copyright lines in footers (only read when no meta names the outlet)."""
+    nodes = tree.css("footer, [class*=copy], [id*=copy], [class*=foot], [id*=foot], address")[:12]
+    return [n.text(deep=True, separator=" ")[:400] for n in nodes]
+
+
+def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a parse_error
+        raise ParseError("parse_error", f"HTML parser failed: {exc}") from exc
+    meta = read_meta(tree, url)
+    root = tree.body or tree.root
+    if root is None:
+        raise ParseError("parse_error", "no document body")
+    res = bodymod.walk_page(root)
+    copyright_texts = res.copyright_texts + [b.text for b in res.blocks if len(b.text) < 200 and
+                                             _COPYRIGHT_MARK.search(b.text)]
+    host = host_name(url) or ""
+    names = [n for n in (meta.meta.get("og:site_name"), meta.jsonld_publisher, meta.meta.get("application-name"),
+                         host.split(".")[0] if host else None) if n]
+    outlet = outlet_name(meta, lambda: copyright_texts + _footer_copyright_texts(tree), url)
+    if outlet and outlet not in names:
+        names.append(outlet)
+    title = choose_title(tree, meta, names)
+    roots = bodymod.choose_roots(res)
+    region = bodymod.content_blocks(res, roots) if roots else []
+    body_start = region[0].order if region else None
+    published_at, source = choose_published(meta, res, _title_order(res, title), body_start)
+    paragraphs = bodymod.body_paragraphs(region, title, names)
+    body = "\n\n".join(paragraphs)
+    reason = _not_article_reason(body, region, title, res, meta)
+    page = ParsedPage(kind="article", canonical_url=meta.canonical or url, title=title, published_at=published_at,
+                      published_at_source=source, outlet=outlet, body=body, encoding=encoding)
+    if reason:
+        page.kind, page.reason = "not_article", reason
+    return page
+
+
+def parse_page(content: bytes, url: str, content_type: str | None = None) -> ParsedPage:
+    """Parse one fetched page. Raises ParseError only when nothing usable can be read."""
+    text, encoding = decode_html(content, content_type)
+    return parse_html(text, url, encoding)

@@ -1,0 +1,100 @@
+"""Headline choice and cleaning.
+
+Candidates, in order: ``og:title``, JSON-LD ``headline``, ``twitter:title``, ``<meta name=title>``,
+the page's own heading (first ``<h1>`` outside lists/sidebars, else an element whose class says
+title/subject/headline, else a board's ``제목`` cell), and last the ``<title>``. The first candidate
+that is not just the site's name wins, after cleaning:
+
+- entities unescaped, tags dropped, whitespace collapsed;
+- the title is split on separators (`` - ``, `` | ``, ``|``, `` :: ``, `` : ``, `` · ``, `` > ``, `` » ``,
+  `` – ``, `` — ``); when a visible page heading equals a run of segments, that run is the title;
+- otherwise leading/trailing segments that name the site are dropped: the outlet names we know
+  (og:site_name, JSON-LD publisher, application-name, copyright holder, host label; a segment that
+  is part of one, like "동아경제" for "동아경제신문", counts) and generic board/section words
+  (``SITE_SECTION_WORDS``); a bracketed site name prefix (``[동아경제] ...``) likewise;
+- from the ``<title>`` alone, a trailing short segment (<= 15 characters, no sentence in it) is
+  taken to be the site's name even when we do not know it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from pipelines.parse.metadata import clean_text
+
+SITE_SECTION_WORDS = frozenset({
+    "보도자료", "보도자료상세", "새소식", "공지사항", "시정소식", "시정뉴스", "구정소식", "군정소식", "도정소식", "언론보도",
+    "보도해명자료", "보도해명", "뉴스", "기사", "기사보기", "뉴스보기", "뉴스룸", "열린시정", "알림마당", "알림소식",
+    "소식", "홍보", "홍보마당", "게시판", "상세보기", "상세", "목록", "본문", "홈", "home", "news", "전체기사",
+    "포토뉴스", "정책뉴스", "정책브리핑", "행정", "시정", "도정", "구정", "군정", "읍면동소식", "분야별소식",
+})
+_SEP = re.compile(r"\s+(?:-{1,2}|\||::|:|·|>|»|–|—|<)\s+|\s*\|\s*")
+_BRACKET_PREFIX = re.compile(r"^\s*[\[【<]([^\]】>]{1,30})[\]】>]\s*")
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def norm_name(s: str) -> str:
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", s)).lower()
+
+
+def _site_ish(segment: str, names: list[str]) -> bool:
+    n = norm_name(segment)
+    if not n:
+        return True
+    if n in SITE_SECTION_WORDS:
+        return True
+    for name in names:
+        if not name:
+            continue
+        if n == name or (len(n) >= 2 and n in name) or (name in n and len(n) <= len(name) + 8):
+            return True
+    return False
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SEP.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def clean_title(raw: str | None, names: list[str], headings: "list[str] | Callable[[], list[str]]",
+                from_html_title: bool = False) -> str:
+    """The headline in ``raw`` without the outlet suffix or site-wide prefixes."""
+    text = clean_text(raw)
+    if not text:
+        return ""
+    known = [norm_name(n) for n in names if n and norm_name(n)]
+    m = _BRACKET_PREFIX.match(text)
+    if m and _site_ish(m.group(1), known) and text[m.end():].strip():
+        text = text[m.end():].strip()
+    spans = _segments(text)
+    if len(spans) == 1:
+        return text
+    heads = {norm_name(h): h for h in (headings() if callable(headings) else headings) if h}
+    for i in range(len(spans)):
+        for j in range(len(spans), i, -1):
+            piece = text[spans[i][0]:spans[j - 1][1]].strip()
+            if norm_name(piece) in heads and len(norm_name(piece)) >= 4:
+                return piece
+    lo, hi = 0, len(spans)
+    while hi - lo > 1 and _site_ish(text[spans[hi - 1][0]:spans[hi - 1][1]], known):
+        hi -= 1
+    while hi - lo > 1 and _site_ish(text[spans[lo][0]:spans[lo][1]], known):
+        lo += 1
+    if from_html_title and hi - lo > 1:
+        last = text[spans[hi - 1][0]:spans[hi - 1][1]].strip()
+        if len(last) <= 15 and not re.search(r"[.?!]$|다$", last):
+            hi -= 1
+    return text[spans[lo][0]:spans[hi - 1][1]].strip()
+
+
+def is_site_name(title: str, names: list[str]) -> bool:
+    known = [norm_name(n) for n in names if n and norm_name(n)]
+    n = norm_name(title)
+    return not n or n in known or n in SITE_SECTION_WORDS
