@@ -188,3 +188,24 @@ def test_score_py_reads_the_warehouse(runs):
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"^articles found\s+4/4$", proc.stdout, re.M), proc.stdout
     assert proc.stdout.strip().splitlines()[-1].startswith("summary: ")
+
+
+def score(warehouse: Path, gold: Path, tmp: Path) -> dict:
+    out = tmp / "score.json"
+    proc = subprocess.run([sys.executable, str(SCORE_PY), str(warehouse), str(gold), "--json", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_seed_pages_meet_the_quality_bar(runs, tmp_path):
+    """Issue #3 and #4 bars, through the whole pipeline: articles 4/4, budgets F1 >= 0.95, events >= 0.85,
+    partnerships >= 0.90 on the seed pages fetched over HTTP."""
+    result = score(runs["warehouse"], SEED_GOLD, tmp_path)
+    for check in ("found", "title", "published_at", "body"):
+        ok, n = result["checks"][check]
+        assert ok == n == 4, (check, result["checks"][check])
+    facts = result["facts"]
+    assert facts["budgets"]["f1"] >= 0.95, facts["budgets"]
+    assert facts["events"]["f1"] >= 0.85, facts["events"]
+    assert facts["partnerships"]["f1"] >= 0.90, facts["partnerships"]

@@ -3,8 +3,10 @@
 --   * 'publication' day_ref ('이날' with nothing earlier to point at) → the publish date;
 --   * an explicit year wins; else year_offset (지난해 -1, 올해 0, 내년 +1) from the publish year;
 --   * month_offset (지난달 -1, 다음 달 +1) from the publish month;
---   * a month/day without a year → the most recent such date not after publication, unless the
---     direction is 'future' (오는, planned verbs) → the next one; a day without a month likewise by month;
+--   * a month/day without a year: direction 'past' (지난, past-tense verb) → the most recent such date not
+--     after publication; 'future' (오는, planned verbs) → the next one not before it; no direction (Korean
+--     present tense often means scheduled: '3월 5일 시행된다') → the one nearest to publication;
+--     a day without a month likewise, by month;
 --   * a period (month-only, year-only) is its first day; precision says which;
 --   * no publish date and no explicit year → NULL, precision 'unknown'.
 with mentions as (
@@ -19,7 +21,8 @@ joined as (
     select
         m.*,
         a.published_date as pub,
-        coalesce(m.direction, '') = 'future' as is_future,
+        m.direction = 'future' as is_future,
+        m.direction = 'past' as is_past,
         case
             when m.stated_year is not null then m.stated_year
             when m.year_offset is not null and a.published_date is not null
@@ -58,15 +61,17 @@ resolved as (
                 case
                     when is_future and same_year_candidate < (case when stated_day is null then date_trunc('month', pub)::date else pub end)
                         then (same_year_candidate + interval 1 year)::date
-                    when not is_future and same_year_candidate > pub
+                    when is_past and same_year_candidate > pub
                         then (same_year_candidate - interval 1 year)::date
-                    else same_year_candidate
+                    when is_future or is_past then same_year_candidate
+                    else {{ nearest_date('pub', 'same_year_candidate', 'year') }}
                 end
             when same_month_candidate is not null then
                 case
                     when is_future and same_month_candidate < pub then (same_month_candidate + interval 1 month)::date
-                    when not is_future and same_month_candidate > pub then (same_month_candidate - interval 1 month)::date
-                    else same_month_candidate
+                    when is_past and same_month_candidate > pub then (same_month_candidate - interval 1 month)::date
+                    when is_future or is_past then same_month_candidate
+                    else {{ nearest_date('pub', 'same_month_candidate', 'month') }}
                 end
         end as resolved_date
     from candidates
