@@ -29,9 +29,10 @@ dbt-parse: $(STAMP)
 run: dbt-parse
 	@$(PY) -m pipelines.cli run
 
+# dbt build (models + data tests + unit tests) on the demo corpus, then the pytest suite (its summary last)
 test: dbt-parse
-	@$(PY) -m pytest -q
 	@$(PY) -m pipelines.cli dbt-build-check
+	@$(PY) -m pytest -q -p no:cacheprovider
 
 ui: dbt-parse
 	@$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -63,14 +63,18 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
 
 # ---------------------------------------------------------------- fetch
 
-def _rehydrate(row: dict[str, Any]) -> Discovered:
+def _rehydrate(row: dict[str, Any], html_dirs: dict[str, Path]) -> Discovered:
+    """A stored discovery row back to a `Discovered`; an html_dir page gets its file's bytes again (only a
+    file inside that source's own folder is read)."""
     content = None
+    folder = html_dirs.get(row["source_name"])
     via = row.get("discovered_via") or ""
-    if via.startswith("file://"):
+    if folder is not None and via.startswith("file://"):
         from urllib.parse import unquote, urlparse
 
-        path = Path(unquote(urlparse(via).path))
-        content = path.read_bytes() if path.is_file() else None
+        path = Path(unquote(urlparse(via).path)).resolve()
+        if path.is_file() and path.is_relative_to(folder):
+            content = path.read_bytes()
     return Discovered(source_name=row["source_name"], url=row["url"], discovered_via=row.get("discovered_via"),
                       title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"), content=content)
 
@@ -81,7 +85,8 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     disc_run = run_id if con.execute("select 1 from raw.discovered_urls where run_id = ? limit 1",
                                      [run_id]).fetchone() else wh.latest_discovery_run(con)
     rows = wh.discovered_for_run(con, disc_run) if disc_run else []
-    items = [_rehydrate(r) for r in rows]
+    html_dirs = {s.name: s.path for s in config.sources if s.kind == "html_dir" and s.path is not None}
+    items = [_rehydrate(r, html_dirs) for r in rows]
     validators = wh.validators_for(con, [i.url for i in items if i.content is None])
     report = StageReport()
     pending: list[FetchResult] = []

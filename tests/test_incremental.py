@@ -1,0 +1,89 @@
+"""A quiet night: the second run over unchanged pages asks with the stored validators, gets 304s, parses
+nothing, extracts nothing and adds no fact rows; a page that changed is fetched, re-parsed and keeps its
+article id."""
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.settings import Settings
+from tests.support.http_server import Response, conditional, serve
+from tests.support.paths import SEED_CORPUS
+from tests.test_pipeline_e2e import FACT_TABLES, snapshot
+
+
+def _page_routes() -> dict:
+    index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
+    routes = {}
+    for i, e in enumerate(index):
+        body = (SEED_CORPUS / e["file"]).read_bytes()
+        routes[f"/news/{e['file']}"] = conditional(
+            Response(200, {"Content-Type": f"text/html; charset={e['encoding']}"}, body), etag=f'"v1-{i}"')
+    return routes
+
+
+def _metadata(result, key: list[str]) -> dict:
+    for ev in result.get_asset_materialization_events():
+        m = ev.step_materialization_data.materialization
+        if m.asset_key == dg.AssetKey(key):
+            return {k: getattr(v, "value", v) for k, v in m.metadata.items()}
+    raise AssertionError(f"no materialisation of {key}")
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nights")
+    routes = {"/robots.txt": Response(200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+              **_page_routes()}
+    with serve(routes) as srv:
+        urls = "\n".join(f"      - {srv.url(p)}" for p in sorted(routes) if p.startswith("/news/"))
+        sources = tmp / "sources.yaml"
+        sources.write_text(f"""
+defaults:
+  allow_private_hosts: true
+  min_delay_s: 0
+  timeout_s: 5
+sources:
+  - name: picked
+    kind: urls
+    urls:
+{urls}
+""", encoding="utf-8")
+        warehouse = tmp / "news.duckdb"
+        job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
+            "nightly_refresh")
+        instance = dg.DagsterInstance.ephemeral()
+        first = job.execute_in_process(instance=instance)
+        before = snapshot(warehouse)
+        requests_after_first = srv.count()
+        second = job.execute_in_process(instance=instance)
+        after = snapshot(warehouse)
+        second_requests = srv.requests[requests_after_first:]
+        yield {"first": first, "second": second, "before": before, "after": after,
+               "second_requests": second_requests, "warehouse": warehouse}
+
+
+def test_quiet_night_asks_with_validators_and_gets_304(nights):
+    page_requests = [r for r in nights["second_requests"] if r.path.startswith("/news/")]
+    assert len(page_requests) == 4, [r.path for r in nights["second_requests"]]
+    assert all(r.headers.get("if-none-match", "").startswith('"v1-') for r in page_requests)
+    con = duckdb.connect(str(nights["warehouse"]), read_only=True)
+    outcomes = con.execute("select outcome, count(*) from raw.fetch_log where run_id = ? group by 1",
+                           [nights["second"].run_id]).fetchall()
+    con.close()
+    assert outcomes == [("not_modified", 4)]
+
+
+def test_quiet_night_parses_and_extracts_nothing(nights):
+    assert _metadata(nights["second"], ["raw", "articles"])["parsed_this_run"] == 0
+    assert _metadata(nights["second"], ["raw", "money_mentions"])["articles_extracted_this_run"] == 0
+    assert _metadata(nights["first"], ["raw", "articles"])["parsed_this_run"] == 4
+
+
+def test_quiet_night_adds_no_rows(nights):
+    for table in FACT_TABLES:
+        assert nights["before"][table] == nights["after"][table], table
