@@ -43,3 +43,60 @@ def test_parse_verdicts_never_raise():
     assert parsed["outcome"] == "article"
     assert article["url"] == "https://x.example/news/1"  # tracking parameter dropped
     assert article["article_key"] == parsed["article_key"]
+
+
+def test_the_run_fails_saying_so_when_every_source_failed(tmp_path):
+    import dagster as dg
+    import duckdb
+    import pytest
+
+    from pipelines.assets.raw import discovered_urls
+    from pipelines.definitions import build_definitions
+    from pipelines.settings import Settings
+    from tests.support.http_server import unused_port
+
+    port = unused_port()
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"""
+defaults: {{allow_private_hosts: true, timeout_s: 1, max_retries: 0, min_delay_s: 0}}
+sources:
+  - {{name: dead-feed, kind: rss, url: "http://127.0.0.1:{port}/rss.xml"}}
+  - {{name: dead-map, kind: sitemap, url: "http://127.0.0.1:{port}/sitemap.xml"}}
+""", encoding="utf-8")
+    warehouse = tmp_path / "news.duckdb"
+    defs = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse))
+    with pytest.raises(Exception, match="every source failed"):
+        dg.materialize([discovered_urls], resources=defs.resources, instance=dg.DagsterInstance.ephemeral())
+    # the failures are still recorded, with their URL and what went wrong
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("select source_name, outcome, error from raw.fetch_log order by source_name").fetchall()
+    con.close()
+    assert [r[0] for r in rows] == ["dead-feed", "dead-map"]
+    assert all(r[1] == "connection_error" and r[2] for r in rows)
+
+
+def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypatch):
+    import dagster as dg
+    import duckdb
+
+    import pipelines.parse
+    from pipelines.assets.raw import discovered_urls, fetched_pages, parsed_articles
+    from pipelines.definitions import build_definitions
+    from pipelines.settings import Settings
+    from tests.support.paths import SEED_CORPUS
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: seeds, kind: html_dir, path: '{SEED_CORPUS}'}}\n", encoding="utf-8")
+    defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
+    instance = dg.DagsterInstance.ephemeral()
+    dg.materialize([discovered_urls, fetched_pages, parsed_articles], resources=defs.resources, instance=instance)
+    monkeypatch.setattr(pipelines.parse, "PARSER_VERSION", "parse-next")
+    result = dg.materialize([parsed_articles], resources=defs.resources, instance=instance)
+    meta = {m.asset_key.path[-1]: m.metadata for m in
+            (e.step_materialization_data.materialization for e in result.get_asset_materialization_events())}
+    assert meta["articles"]["parsed_this_run"].value == 4
+    con = duckdb.connect(str(tmp_path / "news.duckdb"), read_only=True)
+    assert con.execute("select count(distinct parser_version), any_value(parser_version) from raw.page_parses"
+                       ).fetchone() == (1, "parse-next")
+    assert con.execute("select count(*) from raw.articles").fetchone()[0] == 4
+    con.close()
