@@ -1,6 +1,6 @@
 """Benchmark: our extractor vs trafilatura on the same bytes, in one run.
 
-    python -m bench.extraction [--seed N] [--per-layout N] [--write]   (from the repo root; `make bench`)
+    python -m bench.extraction [--seed N] [--per-layout N] [--rounds N] [--write]   (from the repo root; `make bench`)
 
 Corpus: bench/corpus.py (deterministic; 7 article layouts + list/error/login pages) plus the four seed
 pages read in place from ../shared (skipped with a message when that folder is missing). With
@@ -12,8 +12,14 @@ Printed for each extractor:
   the minute; an article that states no date must get none;
 - body token precision / recall / F1 (tokens = whitespace split after NFKC; multiset overlap), the
   mean over article pages;
-- pages/second over the whole corpus, after both warm up on a separate small corpus: one pass
-  in chunks of 16 pages taking turns (same bytes, same machine load; gc run before each chunk); the ratio;
+- pages/second over the whole corpus (generated pages + seeds), measured fairly and stably:
+  ``--rounds`` rounds (default 5); each round first clears both extractors' caches (trafilatura's
+  ``reset_caches()``, our attribute-profile caches) and warms both up on a separate small corpus
+  (untimed), then times one pass in chunks of 16 pages taking turns, the first turn alternating
+  from chunk to chunk (same bytes, same machine load; gc run before each chunk, never on the clock).
+  Time is process CPU time (``time.process_time``), so other jobs on a shared box do not bill
+  either side; wall-clock pages/s are printed too. Reported: the median over rounds of each
+  extractor's pages/s and of the per-round ratio ours/trafilatura, with the min-max ratio range;
 - not-article pages recognised (ours: kind == 'not_article'; trafilatura: no text returned).
 On the seeds, the scorer's article checks: title, published_at (to the minute) and body include/once/exclude.
 """
@@ -125,24 +131,84 @@ def score(pages: list[CorpusPage], results: list[Result], tally: Tally) -> None:
         tally.per_layout.setdefault(page.layout, []).append(f)
 
 
-def interleaved(extractors: dict[str, Callable[[CorpusPage], Result]], pages: list[CorpusPage], chunk: int = 16
-                ) -> dict[str, tuple[list[Result], float]]:
+def interleaved(extractors: dict[str, Callable[[CorpusPage], Result]], pages: list[CorpusPage], chunk: int = 16,
+                clock: Callable[[], float] = time.process_time) -> dict[str, tuple[list[Result], float]]:
     """One pass over the pages in chunks, the extractors taking turns per chunk (same machine load for both).
 
-    Before each timed chunk the garbage collector is run, so that one extractor's garbage is not
-    collected on the other's clock.
+    The extractor that goes first alternates from chunk to chunk (no order advantage). Before each
+    timed chunk the garbage collector is run and automatic collection is off while the chunk runs,
+    so that one extractor's garbage is never collected on the other's clock.
     """
     out: dict[str, tuple[list[Result], float]] = {name: ([], 0.0) for name in extractors}
-    for i in range(0, len(pages), chunk):
+    order = list(extractors.items())
+    for n, i in enumerate(range(0, len(pages), chunk)):
         part = pages[i:i + chunk]
-        for name, fn in extractors.items():
+        for name, fn in (order if n % 2 == 0 else order[::-1]):
             gc.collect()
-            start = time.perf_counter()
-            results = [fn(page) for page in part]
-            elapsed = time.perf_counter() - start
+            gc.disable()
+            try:
+                start = clock()
+                results = [fn(page) for page in part]
+                elapsed = clock() - start
+            finally:
+                gc.enable()
             done, total = out[name]
             out[name] = (done + results, total + elapsed)
     return out
+
+
+def reset_caches() -> None:
+    """Clear both extractors' in-process caches (called, untimed, at the start of every round)."""
+    from trafilatura.meta import reset_caches as trafilatura_reset
+
+    from pipelines.parse import zones
+
+    trafilatura_reset()
+    zones.reset_caches()
+
+
+@dataclass
+class Speed:
+    pages_per_s: dict[str, float]  # median over rounds
+    wall_pages_per_s: dict[str, float]  # median over rounds, wall clock
+    ratio: float  # median over rounds of ours/trafilatura
+    ratio_min: float
+    ratio_max: float
+    rounds: int
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
+def measure(extractors: dict[str, Callable[[CorpusPage], Result]], pages: list[CorpusPage],
+            warmup: list[CorpusPage], rounds: int, chunk: int = 16) -> tuple[dict[str, list[Result]], Speed]:
+    """``rounds`` cache-cleared, warmed-up, interleaved passes; results of the first pass, median speeds."""
+    cpu: dict[str, list[float]] = {name: [] for name in extractors}
+    wall: dict[str, list[float]] = {name: [] for name in extractors}
+    ratios: list[float] = []
+    first: dict[str, list[Result]] = {}
+    for r in range(rounds):
+        reset_caches()
+        for page in warmup:
+            for fn in extractors.values():
+                fn(page)
+        runs = interleaved(extractors, pages, chunk)
+        walls = interleaved(extractors, pages[: max(chunk * 4, 1)], chunk, clock=time.perf_counter) if r == 0 else None
+        if r == 0:
+            first = {name: results for name, (results, _) in runs.items()}
+        for name, (_, secs) in runs.items():
+            cpu[name].append(len(pages) / secs)
+        if walls is not None:
+            for name, (done, secs) in walls.items():
+                wall[name].append(len(done) / secs)
+        names = list(extractors)
+        ratios.append(cpu[names[0]][-1] / cpu[names[1]][-1])
+    speed = Speed({n: _median(v) for n, v in cpu.items()}, {n: _median(v) for n, v in wall.items() if v},
+                  _median(ratios), min(ratios), max(ratios), rounds)
+    return first, speed
 
 
 def seed_pages() -> tuple[list[CorpusPage], list[dict]]:
@@ -187,6 +253,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20250620)
     ap.add_argument("--per-layout", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=5, help="timed rounds; medians are reported")
     ap.add_argument("--write", action="store_true", help="write the generated pages to bench/out/corpus/")
     a = ap.parse_args()
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -203,13 +270,12 @@ def main() -> int:
 
     tallies: dict[str, Tally] = {}
     outputs: dict[str, list[Result]] = {}
-    for page in build_corpus(a.seed + 1, 3):  # warm both up on other pages (no content-cache hits later)
-        ours(page), trafilatura_extract(page)
-    runs = interleaved({"ours": ours, "trafilatura": trafilatura_extract}, everything)
-    for name, (results, seconds) in runs.items():
-        tally = Tally(seconds=seconds, pages=len(everything))
+    warmup = build_corpus(a.seed + 1, 3)  # other pages: the warm-up gives no content-cache hits later
+    outputs, speed = measure({"ours": ours, "trafilatura": trafilatura_extract}, everything, warmup, max(a.rounds, 1))
+    for name, results in outputs.items():
+        tally = Tally(seconds=len(everything) / speed.pages_per_s[name], pages=len(everything))
         score(corpus, results[: len(corpus)], tally)
-        tallies[name], outputs[name] = tally, results
+        tallies[name] = tally
 
     print()
     print("| extractor | title acc | date acc (day) | date acc (minute) | body P | body R | body F1 | not-article found | pages/s |")
@@ -218,8 +284,11 @@ def main() -> int:
         minute = f"{t.minute / t.n:.3f}" if name == "ours" else "n/a (day only)"
         print(f"| {name} | {t.title / t.n:.3f} | {t.day / t.n:.3f} | {minute} | {t.p / t.n:.3f} | {t.r / t.n:.3f} | "
               f"{t.f / t.n:.3f} | {t.na_ok}/{t.na_total} | {t.pages / t.seconds:.1f} |")
-    ratio = (tallies["ours"].pages / tallies["ours"].seconds) / (tallies["trafilatura"].pages / tallies["trafilatura"].seconds)
-    print(f"\nspeed ratio ours/trafilatura: {ratio:.1f}x")
+    print(f"\npages/s = median of {speed.rounds} rounds over all {len(everything)} pages, process CPU time; "
+          f"wall clock (first 64 pages, round 1): ours {speed.wall_pages_per_s.get('ours', 0):.1f}, "
+          f"trafilatura {speed.wall_pages_per_s.get('trafilatura', 0):.1f}")
+    print(f"speed ratio ours/trafilatura: {speed.ratio:.1f}x (median of {speed.rounds} rounds; "
+          f"range {speed.ratio_min:.1f}-{speed.ratio_max:.1f}x)")
     print("\nbody F1 by layout:")
     print("| layout | ours | trafilatura |")
     print("|---|---|---|")
@@ -227,11 +296,12 @@ def main() -> int:
         o, t = tallies["ours"].per_layout[layout], tallies["trafilatura"].per_layout[layout]
         print(f"| {layout} | {sum(o) / len(o):.3f} | {sum(t) / len(t):.3f} |")
     if seeds:
-        seed_runs = interleaved({"ours": ours, "trafilatura": trafilatura_extract}, seeds * 5, chunk=len(seeds))
-        speeds = {name: len(seeds) * 5 / secs for name, (_, secs) in seed_runs.items()}
-        print(f"\nspeed on the real-size seed pages (x5, trafilatura may hit its own caches on repeats): "
-              f"ours {speeds['ours']:.1f} pages/s, trafilatura {speeds['trafilatura']:.1f} pages/s, "
-              f"ratio {speeds['ours'] / speeds['trafilatura']:.1f}x")
+        _, seed_speed = measure({"ours": ours, "trafilatura": trafilatura_extract}, seeds * 5, warmup[:8],
+                                max(a.rounds, 1), chunk=len(seeds))
+        print(f"\nspeed on the real-size seed pages (x5 per round, trafilatura may hit its own caches on repeats): "
+              f"ours {seed_speed.pages_per_s['ours']:.1f} pages/s, trafilatura "
+              f"{seed_speed.pages_per_s['trafilatura']:.1f} pages/s, ratio {seed_speed.ratio:.1f}x "
+              f"(range {seed_speed.ratio_min:.1f}-{seed_speed.ratio_max:.1f}x)")
         print(f"\nseed pages ({len(seeds)}), scorer checks title / published_at / body:")
         for name in tallies:
             ti, da, bo = seed_checks(seeds, golds, outputs[name][len(corpus):])

@@ -8,6 +8,7 @@ dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt buil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -80,7 +81,11 @@ def run_nightly() -> int:
     started = time.monotonic()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("nightly_refresh")
-    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
+    # dbt's own progress lines go to a log file beside the warehouse; the console gets the summary
+    log_path = settings.warehouse_path.parent / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
     wall = time.monotonic() - started
     checks = result.get_asset_check_evaluations()
     passed = sum(1 for c in checks if c.passed)
@@ -89,6 +94,7 @@ def run_nightly() -> int:
     print(f"nightly_refresh {'succeeded' if result.success else 'FAILED'} in {wall:.1f} s  (run {result.run_id})")
     print(f"  sources file : {settings.sources_path}")
     print(f"  warehouse    : {settings.warehouse_path}")
+    print(f"  dbt log      : {log_path}")
     if result.success or settings.warehouse_path.exists():
         try:
             s = summarize(settings.warehouse_path)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from pipelines.parse.textscan import Literals
+
 SEOUL = timezone(timedelta(hours=9), "Asia/Seoul")
 
 _PUBLISHED_LABELS = (
@@ -44,6 +46,10 @@ UNLABELED_DATE = re.compile(
     rf"(?:\s*\(?\s*[월화수목금토일](?:요일)?\s*\)?)?{_TIME}(?!\d)"
 )
 _MODIFIED = re.compile(rf"^(?:{_MODIFIED_LABELS})", re.I)
+# Necessary conditions (see textscan): every DATE has digits around a separator, every LABEL one of these words.
+_DATE_HINT = re.compile(r"\d\s*(?:[.\-/]|년)\s*\d")
+_LABEL_LITS = Literals(("입력", "승인", "등록", "작성", "게재", "발행", "게시", "보도", "송고", "배포", "수정", "업데이트"),
+                       ("posted", "published", "updated", "modified"))
 _FOOTER_CONTEXT = re.compile(r"등록번호|발행인|편집인|사업자|청소년보호|등록\s*일자\s*:\s*\d{4}[.\-]\d{1,2}[.\-]\d{1,2}\s*\|")
 
 
@@ -82,6 +88,11 @@ def plausible(when: datetime) -> bool:
     return datetime(1990, 1, 1, tzinfo=SEOUL) <= when <= now + timedelta(days=2)
 
 
+_SPACE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2} \d")
+_COMPACT_ZONE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{4}$")
+_DIGITS_ONLY = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$")
+
+
 def parse_machine_date(value: object) -> datetime | None:
     """An ISO-ish machine value -> aware datetime (Seoul when unzoned); None for empty or unreadable."""
     if not isinstance(value, str):
@@ -89,15 +100,15 @@ def parse_machine_date(value: object) -> datetime | None:
     s = value.strip()
     if not s:
         return None
-    iso = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", s) else s
-    if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{4}$", iso):
+    iso = s.replace(" ", "T", 1) if _SPACE_ISO.match(s) else s
+    if _COMPACT_ZONE.match(iso):
         iso = iso[:-2] + ":" + iso[-2:]
     try:
         when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         m = UNLABELED_DATE.search(s)
         if not m:
-            m8 = re.match(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$", s)
+            m8 = _DIGITS_ONLY.match(s)
             if not m8:
                 return None
             try:
@@ -112,11 +123,11 @@ def parse_machine_date(value: object) -> datetime | None:
 
 def byline_dates(text: str) -> list[BylineDate]:
     """Every labelled date in a short text, in order; unlabeled full dates after them."""
-    if _FOOTER_CONTEXT.search(text):
+    if _DATE_HINT.search(text) is None or _FOOTER_CONTEXT.search(text):
         return []
     found: list[BylineDate] = []
     spans: list[tuple[int, int]] = []
-    for m in LABELED_DATE.finditer(text):
+    for m in (LABELED_DATE.finditer(text) if _LABEL_LITS(text) else ()):
         when = _build(m)
         if when is not None:
             found.append(BylineDate(when, True, bool(_MODIFIED.match(m.group("label")))))

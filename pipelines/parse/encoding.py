@@ -72,16 +72,22 @@ def _strict(content: bytes, codec: str) -> str | None:
         return None
 
 
+_NOT_HANGUL = re.compile("[^\uac00-\ud7a3]+")
+
+
 def _hangul_share(text: str) -> float:
-    """Share of Hangul syllables among the non-ASCII characters (1.0 when there are none)."""
-    non_ascii = [c for c in text if ord(c) > 127]
+    """Share of Hangul syllables among the non-ASCII characters (1.0 when there are none).
+
+    Counted at C speed (encode/sub) rather than with a per-character Python loop.
+    """
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     if not non_ascii:
         return 1.0
-    return sum(1 for c in non_ascii if "\uac00" <= c <= "\ud7a3") / len(non_ascii)
+    return len(_NOT_HANGUL.sub("", text)) / non_ascii
 
 
 def _has_multibyte(content: bytes) -> bool:
-    return any(b > 127 for b in content[:200000])
+    return not content[:200000].isascii()  # C speed; a per-byte Python loop cost ~5 ms on a 200 KB page
 
 
 def _detect(content: bytes) -> tuple[str, str]:
@@ -135,6 +141,6 @@ def decode_html(content: bytes, content_type: str | None = None) -> tuple[str, s
         text, enc = content.decode("utf-16", errors="replace"), "utf-16"
     else:
         text, enc = _decode_declared(content, declared_charset(content, content_type))
-    if not text.strip() or text.count("\ufffd") > len(text) * 0.2 or text.count("\x00") > len(text) * 0.05:
+    if not text or text.isspace() or text.count("\ufffd") > len(text) * 0.2 or text.count("\x00") > len(text) * 0.05:
         raise ParseError("decode_error", f"no readable text (decoded as {enc})")
     return unicodedata.normalize("NFC", text), enc

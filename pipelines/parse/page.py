@@ -29,6 +29,7 @@ from pipelines.parse import zones
 from pipelines.parse.dates import parse_machine_date
 from pipelines.parse.encoding import decode_html
 from pipelines.parse.metadata import PageMeta, clean_text, host_name, outlet_name, read_meta
+from pipelines.parse.textscan import Literals
 from pipelines.parse.titles import clean_title, is_site_name, norm_name
 from pipelines.parse.types import ParsedPage, ParseError
 
@@ -42,6 +43,10 @@ _ERROR = re.compile(
     r"\b404\b|not\s+found|페이지를\s*찾을\s*수\s*없|존재하지\s*않는|삭제된\s*기사|삭제되었|잘못된\s*(?:접근|경로|요청|주소)|"
     r"오류가\s*발생|서비스\s*점검|접근\s*권한이\s*없|error\s+page|권한이\s*없습니다", re.I,
 )
+# Literal pre-checks (see textscan): the regexes above can only match a text holding one of these.
+_COPYRIGHT_MARK_LITS = Literals(("ⓒ", "Ⓒ", "©", "저작권자"), ("copyright",))
+_ERROR_LITS = Literals(("404", "페이지를", "존재하지", "삭제된", "삭제되었", "잘못된", "오류가", "서비스", "권한이"),
+                       ("found", "error"))
 
 
 def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
@@ -167,19 +172,29 @@ def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | N
 
 
 def _not_article_reason(body: str, region: list[bodymod.Block], title: str | None, res: bodymod.WalkResult,
-                        meta: PageMeta) -> str | None:
-    chars = len(bodymod.norm_key(body))
-    visible = [b for b in res.blocks if b.zone == zones.NEUTRAL]
+                        meta: PageMeta, chars: int | None = None) -> str | None:
+    """``chars`` is ``len(norm_key(body))`` when the caller already has it."""
+    if chars is None:
+        chars = len(bodymod.norm_key(body))
+    visible = [b for b in res.blocks if b.zone == zones.NEUTRAL] if chars < 500 else []  # only read when short
     if chars < 500:
         probe = " ".join([title or "", meta.html_title or "", body[:300]] + [b.text for b in visible[:60] if len(b.text) < 200])
-        if _ERROR.search(probe):
+        if _ERROR_LITS(probe) and _ERROR.search(probe):
             return "error_page"
         if res.has_password:
             return "login_page"
-    total = sum(len(b.text) for b in region) or 1
-    link_share = sum(b.link_chars for b in region) / total
-    item_share = sum(len(b.text) for b in region if b.other_item) / total
-    link_titles = sum(1 for b in region if len(b.text) >= 10 and b.link_chars >= len(b.text) * 0.8)
+    total = link_total = item_total = link_titles = 0  # one pass over the region (integer sums, as before)
+    for b in region:
+        n = len(b.text)
+        total += n
+        link_total += b.link_chars
+        if b.other_item:
+            item_total += n
+        if n >= 10 and b.link_chars >= n * 0.8:
+            link_titles += 1
+    total = total or 1
+    link_share = link_total / total
+    item_share = item_total / total
     strong = 0.6 if meta.has_article_signal else 0.4
     if region and (link_share >= strong or item_share >= 0.6 or (link_titles >= 5 and link_titles >= len(region) * 0.3
                                                                   and not meta.has_article_signal)):
@@ -208,12 +223,15 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
     if root is None:
         raise ParseError("parse_error", "no document body")
     res = bodymod.walk_page(root)
-    copyright_texts = res.copyright_texts + [b.text for b in res.blocks if len(b.text) < 200 and
-                                             _COPYRIGHT_MARK.search(b.text)]
+
+    def copyright_texts() -> list[str]:  # only read when no meta names the outlet
+        return res.copyright_texts + [b.text for b in res.blocks if len(b.text) < 200 and _COPYRIGHT_MARK_LITS(
+            b.text) and _COPYRIGHT_MARK.search(b.text)] + _footer_copyright_texts(tree)
+
     host = host_name(url) or ""
     names = [n for n in (meta.meta.get("og:site_name"), meta.jsonld_publisher, meta.meta.get("application-name"),
                          host.split(".")[0] if host else None) if n]
-    outlet = outlet_name(meta, lambda: copyright_texts + _footer_copyright_texts(tree), url)
+    outlet = outlet_name(meta, copyright_texts, url)
     if outlet and outlet not in names:
         names.append(outlet)
     title = choose_title(tree, meta, names)
@@ -221,9 +239,9 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
     region = bodymod.content_blocks(res, roots) if roots else []
     body_start = region[0].order if region else None
     published_at, source = choose_published(meta, res, _title_order(res, title), body_start)
-    paragraphs = bodymod.body_paragraphs(region, title, names)
+    paragraphs, chars = bodymod.body_paragraphs_keyed(region, title, names)
     body = "\n\n".join(paragraphs)
-    reason = _not_article_reason(body, region, title, res, meta)
+    reason = _not_article_reason(body, region, title, res, meta, chars)
     page = ParsedPage(kind="article", canonical_url=meta.canonical or url, title=title, published_at=published_at,
                       published_at_source=source, outlet=outlet, body=body, encoding=encoding)
     if reason:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 from pipelines.parse.metadata import clean_text
@@ -36,8 +37,9 @@ _BRACKET_PREFIX = re.compile(r"^\s*[\[【<]([^\]】>]{1,30})[\]】>]\s*")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def norm_name(s: str) -> str:
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", s)).lower()
+@lru_cache(maxsize=4096)
+def norm_name(s: str) -> str:  # pure; site names and title segments repeat within a page and across a site
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", s).replace(" ", "")).lower()
 
 
 def _site_ish(segment: str, names: list[str]) -> bool:

@@ -70,6 +70,46 @@ def profile(tag: str, cls: str, ident: str, role: str, itemprop: str, hidden: bo
     return _zone(tag, cls, ident, role, hidden), _hint(tag, cls, ident, itemprop)
 
 
+_BARE_PROFILES: dict[str, tuple[int, float]] = {}
+
+
+def profile_bare(tag: str) -> tuple[int, float]:
+    """``profile`` of an element without attributes."""
+    found = _BARE_PROFILES.get(tag)
+    if found is None:
+        if len(_BARE_PROFILES) >= 4096:
+            _BARE_PROFILES.clear()
+        found = _BARE_PROFILES[tag] = profile(tag, "", "", "", "", False)
+    return found
+
+
+_ATTR_PROFILES: dict[tuple[str | None, ...], tuple[int, float]] = {}
+
+
+def profile_attrs(tag: str, attrs: dict[str, str | None]) -> tuple[int, float]:
+    """``profile`` from an element's attribute dict, cached on the raw attribute values it depends on."""
+    key = (tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("itemprop"),
+           "" if attrs.get("hidden") is None else "h", attrs.get("aria-hidden"), attrs.get("style"))
+    found = _ATTR_PROFILES.get(key)
+    if found is None:
+        if len(_ATTR_PROFILES) >= 8192:
+            _ATTR_PROFILES.clear()
+        found = _ATTR_PROFILES[key] = profile(
+            tag, attrs.get("class") or "", attrs.get("id") or "", (attrs.get("role") or "").lower(),
+            (attrs.get("itemprop") or "").lower(), is_hidden(attrs))
+    return found
+
+
+def reset_caches() -> None:
+    """Forget the parser's small in-process caches (attribute profiles, name keys); benchmarks clear them per round."""
+    from pipelines.parse.titles import norm_name
+
+    _ATTR_PROFILES.clear()
+    _BARE_PROFILES.clear()
+    profile.cache_clear()
+    norm_name.cache_clear()
+
+
 def classify(tag: str, attrs: dict[str, str | None]) -> int:
     """OTHER / BOILER / NEUTRAL for one element from its tag and class/id words."""
     return profile(tag, attrs.get("class") or "", attrs.get("id") or "", (attrs.get("role") or "").lower(),
