@@ -20,6 +20,8 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from pipelines.extract import extract_article
 from pipelines.extract.kiwi import tokenize
 from pipelines.extract.types import DateMention
@@ -54,22 +56,26 @@ def resolve(d: DateMention, published: date | None) -> date | None:
         year = published.year + d.year_offset
     if d.month_offset is not None and published is not None:
         year, month = _shift_month(published.year, published.month, d.month_offset)
-    if year is None:  # month/day without a year: most recent not after publication (next one if future)
-        future = d.direction == "future"
+    if year is None:  # month/day without a year: past → latest not after publication, future → next not
+        # before it, no direction (Korean present often means scheduled) → the candidate nearest publication
         if month is None:
-            year, month = published.year, published.month
-            candidate = date(year, month, day)
-            if future and candidate < published:
-                year, month = _shift_month(year, month, 1)
-            elif not future and candidate > published:
-                year, month = _shift_month(year, month, -1)
+            options = [_shift_month(published.year, published.month, k) + (day,) for k in (-1, 0, 1)]
         else:
-            year = published.year
-            candidate = date(year, month, day or 1)
-            if future and candidate < published:
-                year += 1
-            elif not future and candidate > published:
-                year -= 1
+            options = [(published.year + k, month, day or 1) for k in (-1, 0, 1)]
+        candidates = []
+        for y, mo, dy in options:
+            try:
+                candidates.append(date(y, mo, dy))
+            except ValueError:  # 31일 in a 30-day month
+                continue
+        if d.direction == "past":
+            chosen = max(c for c in candidates if c <= published)
+        elif d.direction == "future":  # a month-only date counts from the start of the publish month
+            start = published if day is not None else published.replace(day=1)
+            chosen = min(c for c in candidates if c >= start)
+        else:  # nearest; a tie goes to the earlier
+            chosen = min(candidates, key=lambda c: (abs((c - published).days), c))
+        year, month, day = chosen.year, chosen.month, (day and chosen.day)
     return date(year, month or 1, day or 1)
 
 
@@ -151,12 +157,35 @@ def test_crude_cleaner_drops_related_lists():
 
 def test_resolution_rule_helper():
     pub = date(2025, 6, 20)
-    assert resolve(DateMention(0, 0, "21일", day=21), pub) == date(2025, 5, 21)
+    assert resolve(DateMention(0, 0, "21일", day=21, direction="past"), pub) == date(2025, 5, 21)
+    assert resolve(DateMention(0, 0, "21일", day=21), pub) == date(2025, 6, 21)  # present: nearest
     assert resolve(DateMention(0, 0, "19일", day=19), pub) == date(2025, 6, 19)
     assert resolve(DateMention(0, 0, "오는 11월", month=11, direction="future"), pub) == date(2025, 11, 1)
     assert resolve(DateMention(0, 0, "지난해 6월", month=6, year_offset=-1), pub) == date(2024, 6, 1)
     assert resolve(DateMention(0, 0, "21일", day=21), None) is None
     assert resolve(DateMention(0, 0, "이날", day_ref="publication"), pub) == pub
+
+
+@pytest.mark.parametrize("text, published, want", [
+    # past → the most recent such date not after publication
+    ("협의회는 25일 창립총회를 열었다.", date(2025, 3, 3), date(2025, 2, 25)),
+    ("조례는 11월 공포됐다.", date(2025, 2, 10), date(2024, 11, 1)),
+    ("양측은 12월 28일 체결한 협약을 이행한다.", date(2026, 1, 5), date(2025, 12, 28)),
+    ("두 기관은 4일 MOU를 맺었다고 밝혔다.", date(2025, 8, 3), date(2025, 7, 4)),
+    # future → the next such date not before publication
+    ("센터는 2월 개소할 예정이다.", date(2025, 11, 20), date(2026, 2, 1)),
+    ("시는 3일 설명회를 열 계획이다.", date(2025, 7, 28), date(2025, 8, 3)),
+    ("시는 오는 1월 10일 착공한다.", date(2025, 12, 30), date(2026, 1, 10)),
+    # present (often scheduled) → the candidate nearest publication, either side
+    ("개정안은 3월 5일 시행된다.", date(2025, 3, 4), date(2025, 3, 5)),
+    ("특례는 2월15일부터 시행된다.", date(2024, 4, 20), date(2024, 2, 15)),
+    ("공모 결과는 1월 8일 나온다.", date(2025, 12, 29), date(2026, 1, 8)),
+    ("새 노선은 28일 운행을 시작한다.", date(2025, 10, 2), date(2025, 9, 28)),
+    ("센터는 11일 문을 연다.", date(2025, 10, 2), date(2025, 10, 11)),
+])
+def test_resolution_by_direction(text, published, want):
+    (mention,) = extract_article(text, datetime.combine(published, datetime.min.time())).dates
+    assert resolve(mention, published) == want
 
 
 def test_extract_article_is_fast_on_seed_bodies():

@@ -28,35 +28,35 @@ def expect(date_text, year=None, month=None, day=None, year_offset=None, month_o
 
 
 @pytest.mark.parametrize("sentence, want", [
-    ("행사는 2025년 6월 19일 열렸다.", expect("2025년 6월 19일", 2025, 6, 19)),
-    ("보고서는 2024.11.3 공개됐다.", expect("2024.11.3", 2024, 11, 3)),
+    ("행사는 2025년 6월 19일 열렸다.", expect("2025년 6월 19일", 2025, 6, 19, direction="past")),
+    ("보고서는 2024.11.3 공개됐다.", expect("2024.11.3", 2024, 11, 3, direction="past")),
     ("기사 입력 2025-03-10 10:05", expect("2025-03-10", 2025, 3, 10)),
     ("입력 : 2025/06/20 [15:09]", expect("2025/06/20", 2025, 6, 20)),
-    ("위원회는 6월 19일 회의를 열었다.", expect("6월 19일", None, 6, 19)),
-    ("특례가 2월15일부터 적용됐다.", expect("2월15일", None, 2, 15)),
-    ("시는 19일 결과를 공개했다.", expect("19일", None, None, 19)),
+    ("위원회는 6월 19일 회의를 열었다.", expect("6월 19일", None, 6, 19, direction="past")),
+    ("특례가 2월15일부터 적용됐다.", expect("2월15일", None, 2, 15, direction="past")),
+    ("시는 19일 결과를 공개했다.", expect("19일", None, None, 19, direction="past")),
     ("시는 지난 19일 회의를 열었다.", expect("지난 19일", day=19, direction="past")),
     ("시는 오는 25일 회의를 연다.", expect("오는 25일", day=25, direction="future")),
-    ("공사는 지난해 6월 끝났다.", expect("지난해 6월", month=6, year_offset=-1)),
-    ("공사는 작년 6월 끝났다.", expect("작년 6월", month=6, year_offset=-1)),
-    ("공사는 재작년 끝났다.", expect("재작년", year_offset=-2)),
-    ("공사는 올해 3월 시작됐다.", expect("올해 3월", month=3, year_offset=0)),
+    ("공사는 지난해 6월 끝났다.", expect("지난해 6월", month=6, year_offset=-1, direction="past")),
+    ("공사는 작년 6월 끝났다.", expect("작년 6월", month=6, year_offset=-1, direction="past")),
+    ("공사는 재작년 끝났다.", expect("재작년", year_offset=-2, direction="past")),
+    ("공사는 올해 3월 시작됐다.", expect("올해 3월", month=3, year_offset=0, direction="past")),
     ("공사는 금년 안에 끝난다.", expect("금년", year_offset=0)),
-    ("공사는 올 3월 시작됐다.", expect("올 3월", month=3, year_offset=0)),
+    ("공사는 올 3월 시작됐다.", expect("올 3월", month=3, year_offset=0, direction="past")),
     ("사업은 내년에 시작된다.", expect("내년", year_offset=1)),
     ("사업은 내년 상반기 시작된다.", expect("내년 상반기", year_offset=1)),
     ("센터는 2027년 문을 연다.", expect("2027년", 2027)),
-    ("사업은 ’19년 시작됐다.", expect("’19년", 2019)),
-    ("사업은 '19년 시작됐다.", expect("'19년", 2019)),
-    ("입주는 2021년 말 시작됐다.", expect("2021년 말", 2021, 12)),
-    ("시는 연초 방침을 정했다.", expect("연초", year_offset=0)),
-    ("시는 연말 결과를 정리했다.", expect("연말", month=12, year_offset=0)),
+    ("사업은 ’19년 시작됐다.", expect("’19년", 2019, direction="past")),
+    ("사업은 '19년 시작됐다.", expect("'19년", 2019, direction="past")),
+    ("입주는 2021년 말 시작됐다.", expect("2021년 말", 2021, 12, direction="past")),
+    ("시는 연초 방침을 정했다.", expect("연초", year_offset=0, direction="past")),
+    ("시는 연말 결과를 정리했다.", expect("연말", month=12, year_offset=0, direction="past")),
     ("설계는 연내 끝난다.", expect("연내", year_offset=0, direction="future")),
     ("회의는 지난달 30일 열렸다.", expect("지난달 30일", day=30, month_offset=-1, direction="past")),
-    ("보고서는 이달 말 나왔다.", expect("이달 말", month_offset=0)),
-    ("조례는 다음 달 1일 공포됐다.", expect("다음 달 1일", day=1, month_offset=1)),
-    ("사업은 ’19~’21년 이어졌다.", expect("’19~’21년", 2019)),
-    ("사업은 2024~2026년 이어졌다.", expect("2024~2026년", 2024)),
+    ("보고서는 이달 말 나왔다.", expect("이달 말", month_offset=0, direction="past")),
+    ("조례는 다음 달 1일 공포됐다.", expect("다음 달 1일", day=1, month_offset=1, direction="past")),
+    ("사업은 ’19~’21년 이어졌다.", expect("’19~’21년", 2019, direction="past")),
+    ("사업은 2024~2026년 이어졌다.", expect("2024~2026년", 2024, direction="past")),
 ])
 def test_date_forms(sentence, want):
     assert one(sentence) == want
@@ -84,13 +84,59 @@ def test_future_verb_sets_direction_without_oneun():
     assert one("시는 10월 개소를 목표로 한다.")["direction"] == "future"
 
 
-def test_past_verb_keeps_direction_null():
-    assert one("시는 12월 정류장을 개통했다.")["direction"] is None
-    assert one("시는 19일 공모에 선정됐다고 밝혔다.")["direction"] is None
+def test_past_verb_sets_direction_past():
+    assert one("시는 12월 정류장을 개통했다.")["direction"] == "past"
+    assert one("시는 19일 공모에 선정됐다고 밝혔다.")["direction"] == "past"
 
 
 def test_noun_gyehoek_is_not_a_future_marker():
-    assert one("시는 3월 사업 계획 등을 논의했다.")["direction"] is None
+    assert one("시는 3월 사업 계획 등을 논의했다.")["direction"] == "past"
+    assert one("시는 3월 사업 계획 등을 논의한다.")["direction"] is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "군은 11월 주민 설명회를 열었다.",                     # 었다
+    "도는 4월 28일 실증 결과를 내놨다.",                    # any ㅆ-final past (놨다)
+    "협의회는 7일 창립총회를 갖고 활동에 나섰다.",          # clause joined by -고 takes the final past verb
+    "시는 2월 3일 개통식을 가졌으며 운행도 늘렸다.",        # 졌으며
+    "공단은 10일 성과 보고회가 끝났다고 전했다.",            # 났다고
+    "구는 6월 20일 공청회를 개최했습니다.",                  # 했습니다
+])
+def test_finite_past_verb_makes_direction_past(sentence):
+    assert one(sentence)["direction"] == "past"
+
+
+@pytest.mark.parametrize("sentence", [
+    "두 기관이 8월 체결한 협약은 3년간 유효하다.",           # 체결한 + noun
+    "올해 2월 시행된 개정 조례가 근거가 된다.",               # 시행된 + noun
+    "양측이 9월 맺은 MOU에 따라 실증이 이어진다.",            # 맺은
+    "시가 5월 28일 열린 심사에서 최고점을 받는다.",           # 열린
+    "3월 출범했던 협의체가 해산 절차에 들어간다.",            # 했던
+])
+def test_past_adnominal_makes_direction_past(sentence):
+    assert one(sentence)["direction"] == "past"
+
+
+@pytest.mark.parametrize("sentence", [
+    "개정 조례는 7월 1일부터 시행된다.",                      # 된다: scheduled present
+    "센터는 11월 20일 문을 연다.",                            # 연다
+    "시는 3월 4일 시청에서 착수 보고회를 한다고 밝혔다.",     # 한다고 before the past 밝혔다
+    "새 노선은 9월 15일 운행을 시작한다며 홍보에 나섰다.",    # 한다며
+    "공모 결과는 12월 22일 나온다.",                           # 나온다
+    "조례는 5월 시행에 맞춰 필요한 규정을 정비한다.",         # present adjective 필요한 is not a past form
+])
+def test_present_verb_leaves_direction_null(sentence):
+    assert one(sentence)["direction"] is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "8월 9일 운영 결과를 시민에게 전달했다.",
+    "시는 3일 민원 내용을 부서에 전달한다.",
+    "12일 구청이 주민 의견을 전달받았다.",
+])
+def test_jeondal_delivered_is_not_the_previous_month(sentence):
+    found = dates(sentence)
+    assert [d.month_offset for d in found] == [None], [d.date_text for d in found]
 
 
 def test_is_future_governed_stops_at_a_finite_past_form():

@@ -159,3 +159,83 @@ def test_trigger_seed_is_well_formed():
 def test_report_date_beats_a_date_inside_a_quoted_name():
     got = events("김해시는 '2025년 안전도시 구축사업' 공모에 최종 선정됐다고 14일 밝혔다.")
     assert got == [("selected", "14일")]
+
+
+# ---------------------------------------------------------------- generalisation rules (0.4)
+
+@pytest.mark.parametrize("sentence, want", [
+    ("공단은 2026년 5월 착공에 들어가 2028년 준공할 예정이다.", [("planned", "2026년 5월"), ("planned", "2028년")]),
+    ("연구소는 내년 3월 착공하고 2029년 개관을 목표로 한다.", [("planned", "내년 3월"), ("planned", "2029년")]),
+    ("도는 2020년 특구로 지정됐고 2023년 다시 선정됐다.", [("selected", "2020년"), ("selected", "2023년")]),
+])
+def test_same_type_twice_with_different_dates_is_two_events(sentence, want):
+    assert events(sentence) == want
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("최종 결과는 오는 9월 발표될 예정이다.", [("announced", "오는 9월")]),
+    ("부는 내년 1월 세부 계획을 발표할 계획이다.", [("announced", "내년 1월")]),
+    ("심사 결과는 다음 달 10일 발표된다.", [("announced", "다음 달 10일")]),
+])
+def test_a_future_announcement_stays_announced(sentence, want):
+    assert events(sentence) == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "선정되는 도시에는 2027년부터 국비가 지원된다.",
+    "공모에서 지정되는 지구는 내년부터 3년간 실증을 한다.",
+    "최종 선정되는 기업 5곳은 12월 협약을 맺게 된다.",
+])
+def test_hypothetical_selected_adnominal_is_not_selected(sentence):
+    assert "selected" not in [t for t, _ in events(sentence)]
+
+
+def test_selected_with_an_achievement_noun_is_still_selected():
+    assert events("군은 지난 8일 우수 지자체로 선정되는 영예를 안았다.") == [("selected", "지난 8일")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "예비 평가를 통과하면 내년 상반기 착공할 예정이다.",
+    "실증 결과가 좋으면 2027년 서비스를 시작할 방침이다.",
+    "국비가 확보되면 오는 10월 센터를 개소할 계획이다.",
+])
+def test_condition_before_a_future_trigger_is_no_planned_event(sentence):
+    assert events(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("이번 사업은 양측이 지난해 9월 맺은 상생 협약의 후속 조치다.", ("agreement_signed", "지난해 9월")),
+    ("두 대학이 2023년 체결한 공동연구 MOU가 성과를 냈다.", ("agreement_signed", "2023년")),
+    ("시는 지난 4일 체결한 양해각서를 바탕으로 내년 실증에 나설 계획이다.", ("agreement_signed", "지난 4일")),
+])
+def test_past_adnominal_agreement_before_its_noun(sentence, want):
+    assert want in events(sentence)
+    assert ("planned", want[1]) not in events(sentence)
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("지난해 7월 시행된 개정법에 따라 규제가 풀렸다.", ("took_effect", "지난해 7월")),
+    ("2024년 10월 시행된 특례 조항이 근거다.", ("took_effect", "2024년 10월")),
+    ("올해 2월 시행된 조례는 데이터 공개를 의무화했다.", ("took_effect", "올해 2월")),
+])
+def test_past_adnominal_sihaengdoen_is_took_effect(sentence, want):
+    assert events(sentence) == [want]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("무인 셔틀은 2026년 6월 시청과 역 사이에서 운행을 시작할 예정이다.", ("planned", "2026년 6월")),
+    ("시는 오는 5월부터 AI 민원 상담 시범 운영에 들어간다.", ("planned", "오는 5월")),
+    ("공사는 내년 하반기부터 주말 로봇 배달을 시범적으로 운영할 예정이다.", ("planned", "내년 하반기")),
+    ("새 관제센터는 2027년 운영에 들어갈 계획이다.", ("planned", "2027년")),
+])
+def test_future_start_verbs_are_planned(sentence, want):
+    assert events(sentence) == [want]
+
+
+@pytest.mark.parametrize("sentence", [
+    "시는 2023년 3월 운행을 시작했다.",              # past start: no planned event
+    "센터는 지난해 10월부터 시범 운영하고 있다.",     # ongoing
+    "도서관은 2022년 운영에 들어갔다.",                # past
+])
+def test_past_or_ongoing_start_verbs_are_no_planned_event(sentence):
+    assert "planned" not in [t for t, _ in events(sentence)]

@@ -344,3 +344,26 @@ def test_list_total_keeps_chong_even_with_an_actor():
 
 def test_recipient_prefers_the_subject_over_its_province():
     assert money("경상남도 김해시는 국비 24억 원을 확보했다.")[0].recipient == "김해시"
+
+
+@pytest.mark.parametrize("sentence, cue", [
+    ("재원은 국비 40억 원과 민간부담금 8억 원으로 마련된다.", "민간"),        # 민간 + 부담금
+    ("도비 분담금 15억 원이 추가로 편성됐다.", "도비"),                       # 도비 + 분담금
+    ("정부 예산 320억 원이 내년에 투입된다.", "정부"),                        # 정부 + 예산
+    ("기업들의 민간 투자금 60억 원도 더해진다.", "민간"),                     # 민간 + 투자금 (spaced)
+    ("시비 매칭금 9억 원을 확보했다.", "시비"),                               # 시비 + 매칭금
+])
+def test_funding_term_followed_by_a_money_noun_keeps_its_source(sentence, cue):
+    rows = [m for m in money(sentence) if m.cue == cue]
+    assert len(rows) == 1 and rows[0].is_budget, [(m.surface, m.cue) for m in money(sentence)]
+    sources = {r["term"]: r["funding_source"] for r in csv.DictReader(FUNDING_TERMS_CSV.open(encoding="utf-8"))}
+    assert sources[cue] != "total"
+
+
+@pytest.mark.parametrize("sentence", [
+    "사업 예산 50억 원이 편성됐다.",      # 사업 is no source
+    "연구 지원금 3억 원을 받는다.",       # 연구 is no source
+    "운영 자금 20억 원을 빌렸다.",
+])
+def test_money_noun_without_a_source_term_has_no_cue(sentence):
+    assert [m.cue for m in money(sentence)] == [None]

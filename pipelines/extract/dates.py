@@ -14,8 +14,10 @@ What is read (see docs/extraction-rules.md, "Dates"):
   and the components stay NULL;
 * year ranges `’19~’21년`, `2024~2026년`: the start year is emitted.
 
-direction = 'future' also when the predicate governing the date is future (예정, 목표, -ㄹ 방침, -ㄹ 계획,
--ㄹ 것, -ㄹ 전망, -겠-) and comes before any finite past form (…했다, …됐으며, 밝혔…) or a comma.
+direction from the predicate governing the date (`governing_direction`): 'future' (예정, 목표, -ㄹ 방침, -ㄹ 계획,
+-ㄹ 것, -ㄹ 전망, -겠-), 'past' (a finite past …했다/…됐으며/밝혔…, or a past adnominal 체결한 협약/맺은/
+시행된 조례), NULL for a present form (시행된다, 연다 — Korean present often means scheduled); dbt resolves a
+yearless date past → latest not after publication, future → next, NULL → nearest to publication.
 
 Not dates: counters and durations (`22대`, `3일간`, `30일 이내`, `1초`), `5-1 생활권`, amounts.
 """
@@ -38,7 +40,7 @@ _ANCHOR_WORDS = ("이날", "오늘", "당일", "금일")
 
 _NB = r"(?<![\d.,:/~\-])"  # not inside another number
 _YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말))"
-_MONTH_WORD = r"지난\s?달|전달|이번\s?달|이달|다음\s?달|내달"
+_MONTH_WORD = r"지난\s?달|전달(?![가-힣])|이번\s?달|이달|다음\s?달|내달"
 _YEAR = rf"(?:{_NB}(?P<y>\d{{4}})\s*년|[’'‘](?P<y2>\d{{2}})\s*년|(?P<yw>{_YEAR_WORD}))"
 _DIR = r"(?:(?P<dir>지난|오는)\s*)?"
 _DAY_TAIL = r"(?!간|째|치|\s*(?:동안|이내|만에|이상|이하|마다)|\s*(?:전|후)(?![가-힣]))"
@@ -62,9 +64,56 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 _FUTURE_RE = re.compile(r"예정(?!지)|목표|겠|(?P<l>[가-힣])\s?(?:계획|것|전망|방침)")
-_PAST_RE = re.compile(
-    r"(?:었|았|였|했|됐|혔|웠|켰|렸|겼|쳤|섰|냈|왔|갔|졌|뤘)(?:다|으며|고|던|지만|는데|으나|습니다)|밝혔|된 바|한 바"
+# every syllable with the past final ㅆ (했, 됐, 났, 렸, 봤 …) except 있 (present 있다) and 겠 (future)
+_PAST_SYLLABLES = "".join(chr(0xAC00 + i) for i in range(11172) if i % 28 == 20 and chr(0xAC00 + i) not in "있겠")
+_PAST_RE = re.compile(rf"[{_PAST_SYLLABLES}](?:다|으며|고|던|지만|는데|으나|습니다)|밝혔|된 바|한 바")
+
+
+# a past adnominal before its noun: 체결한 협약, 시행된 조례, 맺은 협약, 열린 회의 (stem of two syllables or more,
+# so 위한/대한/관한/통한 are not read); present adjectives in -한 are excluded
+_PAST_ADNOMINAL_RE = re.compile(
+    r"(?<=[가-힣]{2})(?<!필요|중요|다양|가능|충분|적합|유일|동일|특별|풍부|원활|편리|안전|확실|우수|유사|상당|막대|"
+    r"불과|해당|적절|유용|유효|활발|시급|치열|엄격|완벽|간편|투명|공정|정확|신속|독특|저렴|부족|취약|무관)"
+    r"(?:한|된)(?=\s)"
+    r"|(?<![가-힣])(?:맺은|열린|가진|밝힌|세운|거둔|받은|마친|끝난|이룬|만든|들어간|나선|펼친|치른|얻은|내놓은|"
+    r"문을\s?연|손잡은|뛰어든)(?=\s)"
+    r"|(?:었|았|였|했|됐)던"
 )
+# a present finite verb (Korean present often means scheduled): 시행된다, 연다, 한다고, 들어간다며, 받는다
+_PRESENT_CANDIDATE_RE = re.compile(r"([가-힣])다(?=[\s,.?!]|고|며|$)")
+
+
+def _first_present(span: str) -> int | None:
+    for m in _PRESENT_CANDIDATE_RE.finditer(span):
+        syllable = m.group(1)
+        if syllable == "는" or (ord(syllable) - 0xAC00) % 28 == 4:  # final ㄴ: 한다, 된다, 연다
+            return m.start()
+    return None
+
+
+def _first_past(span: str) -> int | None:
+    hits = [m.start() for m in (_PAST_RE.search(span), _PAST_ADNOMINAL_RE.search(span)) if m]
+    return min(hits) if hits else None
+
+
+def governing_direction(text: str, pos: int, window: int = 90) -> str | None:
+    """The tense of the predicate governing a date that ends at `pos`: 'future' (is_future_governed),
+    'past' when a finite past form (…했다, …됐으며, 밝혔…) or a past adnominal (체결한 협약, 맺은, 시행된
+    조례) comes first, None for a present form (시행된다, 연다 — Korean present is often a schedule) or no verb.
+    The clause ends at a comma or sentence end."""
+    if is_future_governed(text, pos, window):
+        return "future"
+    span = text[pos: pos + window]
+    cut = re.search(r"[,.?!]", span)
+    if cut:
+        span = span[: cut.start()]
+    past = _first_past(span)
+    if past is None:
+        return None
+    present = _first_present(span)
+    if present is not None and present < past:
+        return None
+    return "past"
 
 
 @dataclass
@@ -162,8 +211,8 @@ def _build(f: _Found, text: str, sentence_no: int, mention_no: int) -> DateMenti
         mention.direction = "past"
     elif g.get("dir") == "오는":
         mention.direction = "future"
-    elif mention.direction is None and is_future_governed(text, f.end):
-        mention.direction = "future"
+    elif mention.direction is None:
+        mention.direction = governing_direction(text, f.end)
     return mention
 
 

@@ -13,7 +13,10 @@ Rules (long form in docs/extraction-rules.md, "Events"):
   (`다음 달 1일부터 시행된다` is the date the rule takes effect). `MOU를 맺고 협력하기로 했다` is past.
 * Triggers whose event_type is `planned` in the seed are start verbs (착공, 입주, 준공, 서비스…제공): they make
   an event only when future-governed.
-* One event per (sentence, event_type): the first trigger of that type. Its date is the date mention nearest
+* `announced` is never made planned either (`결과는 오는 11월 발표될 예정`); a conditional clause up to the
+  trigger (`…되면`, `…으면`) cancels a planned event; `선정되는 지역에는` (hypothetical) is not selected; a trigger
+  opening with a past adnominal (`맺은…협약`) is past.
+* One event per (sentence, event_type, date mention): the first trigger of that type for that date. Its date is the date mention nearest
   the trigger in the same sentence; a date after the trigger counts at double distance (Korean puts the time
   before its verb). The date of a reporting frame (`…선정됐다고 1일 밝혔다` is when it was said) is used only
   when the sentence has no other date (`도전한다고 10일 밝혔다` takes 10일), and a date inside quotation marks
@@ -39,7 +42,14 @@ _NEGATED_RE = re.compile(
     r"^(?:으?면(?!서))|^[가-힣]{0,3}?(?:지\s*않|지\s*못|않|못|다면|으면(?!서)|[하되]면(?!서))"
     r"|^[^.,]{0,10}?(?:무산|철회|취소|연기|보류|탈락|실패|불발|무기한|앞두|앞둔)"
 )
-_NEVER_PLANNED = frozenset({"applied", "took_effect"})
+_NEVER_PLANNED = frozenset({"applied", "took_effect", "announced"})
+# '선정되는 지역에는 …' (the region that will be selected) is hypothetical; '선정되는 쾌거를 안았다' is not
+_HYPOTHETICAL_SELECTED_RE = re.compile(r"^(?:되|돼)?는\s*(?!쾌거|영예|성과|영광|기염|결실|성적|겹경사)[가-힣]")
+# a conditional clause before the trigger ('공모에 선정되면 내년 착공한다', '결과가 좋으면 확대할 방침'):
+# what follows is hypothetical, so no planned event
+_CONDITION_BEFORE_RE = re.compile(r"(?:되|하|으|나|치|오|지|리|이|다|라|해)면(?![가-힣])")
+# a trigger whose verb comes first as a past adnominal: '맺은 … 협약', '체결한 … MOU'
+_PAST_FIRST_PART_RE = re.compile(r"(?:[한된은던]|었|았|였|했|됐)$")
 _REPORT_FRAME_AFTER_RE = re.compile(r"^\s*(?:밝혔|전했|말했|설명했|알렸|발표했)")
 _REPORT_FRAME_BEFORE_RE = re.compile(r"(?:다|라|냐)고\s*$")
 _PAST_AFTER_RE = re.compile(r"^(?:했|됐|하였|되었|한\s|된\s)")
@@ -58,6 +68,12 @@ class Trigger:
     trigger: str
     event_type: str
     pattern: re.Pattern
+
+    @property
+    def past_first(self) -> bool:
+        """The trigger opens with a past verb (`맺은…협약`): the event is past whatever follows."""
+        parts = self.trigger.split("…")
+        return len(parts) > 1 and bool(_PAST_FIRST_PART_RE.search(parts[0].strip()))
 
 
 def _compile(trigger: str) -> re.Pattern:
@@ -134,29 +150,33 @@ def find_location(text: str) -> str | None:
 
 def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[EventMention]:
     text = sentence.text
-    chosen: dict[str, tuple[int, int, str]] = {}
+    # one event per (type, date mention): '3월 착공 예정이며 2027년 개소가 목표' is two planned events
+    chosen: dict[tuple[str, int | None], tuple[int, int, str]] = {}
     for trig in event_triggers():
         for m in trig.pattern.finditer(text):
-            if _NEGATED_RE.search(text[m.end(): m.end() + 14]):
+            after = text[m.end(): m.end() + 14]
+            if _NEGATED_RE.search(after):
                 continue
             event_type = trig.event_type
+            if event_type == "selected" and _HYPOTHETICAL_SELECTED_RE.search(after):
+                continue
             date = _nearest_date(dates, m.start(), m.end(), text)
-            past = bool(re.search(r"[한된했됐었았였]$", m.group(0)))
+            past = trig.past_first or bool(re.search(r"[한된했됐었았였]$", m.group(0)))
             future = not past and (_is_future(text, m.end()) or (date is not None and _date_is_future(date)))
             if event_type == "planned" and not future:
                 continue
             if future and event_type not in _NEVER_PLANNED:
                 event_type = "planned"
-            if event_type not in chosen or m.start() < chosen[event_type][0]:
-                chosen[event_type] = (m.start(), m.end(), m.group(0))
-            break
+            if event_type == "planned" and _CONDITION_BEFORE_RE.search(text[: m.end()]):
+                continue
+            key = (event_type, date.mention_no if date else None)
+            if key not in chosen or m.start() < chosen[key][0]:
+                chosen[key] = (m.start(), m.end(), m.group(0))
     out: list[EventMention] = []
     location = find_location(text) if chosen else None
-    for event_type, (start, end, surface) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
-        date = _nearest_date(dates, start, end, text)
+    for (event_type, date_no), (_, _, surface) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
         out.append(EventMention(sentence_no=sentence.sentence_no, mention_no=len(out), event_type=event_type,
-                                trigger=surface, date_mention_no=date.mention_no if date else None,
-                                location=location))
+                                trigger=surface, date_mention_no=date_no, location=location))
     return out
 
 

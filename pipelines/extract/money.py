@@ -133,8 +133,35 @@ class _Amount:
 
 # ---------------------------------------------------------------- cues
 
+# a funding term + a money noun is still that source: 민간부담금, 국비 지원금, 시비 분담분, 정부 예산, 민간 투자금
+_SOURCE_MONEY_SUFFIX_RE = re.compile(
+    r"(?:부담금|부담액|부담분|부담|분담금|분담액|분담분|분담|출자금|출연금|투자금|투자액|보조금|지원금|지원액|"
+    r"자금|재원|예산|매칭금|매칭액|매칭)$"
+)
+
+
 def _term_ending(ctx: str) -> tuple[FundingTerm, int] | None:
-    """The funding term `ctx` ends with (spaces ignored), with its start offset in ctx."""
+    """The funding term `ctx` ends with (spaces ignored), with its start offset in ctx; a term followed by a
+    money noun (`민간부담금`, `국비 지원금`, `정부 예산`) counts as that term."""
+    hit = _plain_term_ending(ctx)
+    if hit is not None:
+        return hit
+    squashed = _squash(ctx)
+    suffix = _SOURCE_MONEY_SUFFIX_RE.search(squashed)
+    if suffix is None:
+        return None
+    core, need, i = squashed[: suffix.start()], len(squashed) - suffix.start(), len(ctx)
+    while need and i > 0:  # cut the suffix off ctx (spaces inside it ignored)
+        i -= 1
+        if not ctx[i].isspace():
+            need -= 1
+    hit = _plain_term_ending(ctx[:i]) if core else None
+    if hit is None or hit[0].funding_source == "total":
+        return None  # '사업비 예산', '총 예산' are not sources
+    return hit
+
+
+def _plain_term_ending(ctx: str) -> tuple[FundingTerm, int] | None:
     squashed = _squash(ctx)
     for term in funding_terms():
         if not squashed.endswith(term.key):
