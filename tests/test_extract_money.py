@@ -214,6 +214,24 @@ def test_list_closed_by_modu():
     assert found[2].cue is None
 
 
+@pytest.mark.parametrize("text", [
+    "사업비는 국비 30억 원과 지방비 30억 원, 민간부담금 8억 원을 더해 모두 70억 원 규모다.",
+    "국비 30억 원, 도비 30억 원, 시비 8억 원을 합친 70억 원이 들어간다.",
+    "국비 30억 원과 시비 30억 원, 민간투자 8억 원을 합하면 총 70억 원에 이른다.",
+    "국비 30억 원, 도비 30억 원, 시비 8억 원, 모두 70억 원이 투입된다.",
+])
+def test_list_closed_without_deung(text):
+    found = money(text)
+    assert [m.amount_krw for m in found] == [30 * EOK, 30 * EOK, 8 * EOK, 70 * EOK]
+    assert [m.is_list_total for m in found] == [False, False, False, True]
+    assert len({m.list_no for m in found}) == 1 and found[0].list_no is not None
+
+
+def test_adjacent_amounts_without_a_closing_word_do_not_make_a_total():
+    found = money("국비 30억 원, 도비 30억 원을 확보했고 별도로 기업이 70억 원을 투자한다.")
+    assert not any(m.is_list_total for m in found)
+
+
 def test_total_first_with_parenthesised_parts():
     found = money("총 200억 원(국비 100억 원, 도비 30억 원, 시비 70억 원)이 투입된다.")
     assert [(m.amount_krw, m.is_list_total) for m in found] == [
