@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test ui dbt-parse bench clean
+.PHONY: setup run test ui docs export dbt-parse bench clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,15 @@ test: dbt-parse
 
 ui: dbt-parse
 	@$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# the marts as Parquet + CSV (UTF-8 BOM, for Excel) in export/ (after make run)
+export: $(STAMP)
+	@$(PY) -m pipelines.cli export --out export
+
+# dbt docs (every marts column described, lineage graph) served on 127.0.0.1:8080
+docs: dbt-parse
+	@cd dbt && NEWS_WAREHOUSE=$${NEWS_WAREHOUSE:-$(abspath warehouse/news.duckdb)} $(abspath $(VENV))/bin/dbt docs generate -q
+	@cd dbt && $(abspath $(VENV))/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 bench: dbt-parse
 	@$(PY) -m bench.extraction

@@ -4,6 +4,7 @@ prepare          dbt parse when the dbt project changed (the dbt assets load fro
 run              run the `nightly_refresh` job once, in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
                  print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
+export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
 """
 from __future__ import annotations
 
@@ -143,12 +144,21 @@ def dbt_build_check() -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="pipelines.cli", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check"])
+    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export"])
+    ap.add_argument("--out", default="export", help="export: the folder to write (default: export/)")
     ap.add_argument("--force", action="store_true", help="prepare: parse even when nothing changed")
     a = ap.parse_args(argv)
     os.chdir(PROJECT_DIR)
     if a.command == "prepare":
         prepare(force=a.force)
+        return 0
+    if a.command == "export":
+        from .export import export_marts
+
+        warehouse = load_settings().warehouse_path
+        counts = export_marts(warehouse, Path(a.out).resolve())
+        for table, n in counts.items():
+            print(f"  {table:<18} {n:>7} rows → {Path(a.out) / table}.parquet / .csv")
         return 0
     prepare()
     if a.command == "run":
