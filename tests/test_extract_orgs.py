@@ -109,3 +109,34 @@ def test_local_government_seed_is_complete() -> None:
     assert sum(lg.level == "basic" for lg in lgs) == 226
     assert lexicon().lg_by_name["천안시"].short_name == "천안"
     assert lexicon().lg_by_name["천안시"].parent == "충청남도"
+
+
+# --- generalisation ----------------------------------------------------------------------------------------
+
+
+def test_a_person_before_a_local_government_and_a_department_title_is_not_glued_to_it() -> None:
+    assert _surfaces("김하늘 세종시 경제부시장은 “기대가 크다”고 말했다.") == ["세종시"]
+    assert _surfaces("박민준 인천시 교통국장은 계획을 설명했다.") == ["인천시"]
+    assert _surfaces("오세린 부산광역시 디지털정책관이 발표를 맡았다.") == ["부산광역시"]
+    assert _surfaces("정우성 강남구 스마트도시과장은 현장을 점검했다.") == ["강남구"]
+
+
+def test_a_name_after_a_legal_form_word_is_one_company() -> None:
+    assert "주식회사 한밭AI솔루션" in _surfaces("대전광역시와 주식회사 한밭AI솔루션이 공동의장으로 선임됐다.")
+    assert "주식회사 한결모빌리티" in _surfaces("참여기관은 김해시와 주식회사 한결모빌리티 등이다.")
+    got = _surfaces("(주)새봄로보틱스와 주식회사 카카오페이가 협약을 맺었다.")
+    assert got == ["(주)새봄로보틱스", "주식회사 카카오페이"]
+
+
+def test_a_local_government_glued_to_its_particle_is_split() -> None:
+    got = _orgs("총회에서는 세종특별자치시와 누리온랩스가 공동의장으로 선임됐다.")
+    assert [s for _, s, _, _ in got][:1] == ["세종특별자치시"]
+    assert "부산광역시" in _surfaces("총회에서는 부산광역시와 한국해양대학교가 공동의장으로 뽑혔다.")
+    assert "경상남도" in _surfaces("협의체에는 경상남도와 창원대학교가 참여한다.")
+
+
+def test_unknown_names_in_a_quoted_agreement_or_a_headline_list_are_admitted() -> None:
+    assert "세진이노텍" in _surfaces("광명시는 세진이노텍과 ‘디지털트윈 협약’을 체결했다.")
+    assert "한빛데이터" in _surfaces("광명시는 지난 3일 한빛데이터와 ‘디지털트윈 협약’을 체결했다.")
+    assert "누리온랩스" in _surfaces("목포시·한국전력공사·누리온랩스, 해상풍력 데이터 MOU")
+    assert "세진이노텍" in _surfaces("안양시, 세진이노텍과 “스마트 주차 업무협약” 체결")

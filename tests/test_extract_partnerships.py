@@ -182,3 +182,120 @@ def test_seed_corpus_partnerships_f1() -> None:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"seed partnerships: tp={tp} fp={fp} fn={fn} P={precision:.2f} R={recall:.2f} F1={f1:.2f}")
     assert f1 >= 0.90
+
+
+# --- generalisation: agreement phrasings -------------------------------------------------------------------
+
+
+def _members(got: set) -> set[str]:
+    return {m for _, _, m, _ in got}
+
+
+def test_agreement_with_a_quoted_title_before_the_verb() -> None:
+    got = _parts("광명시는 지난 3일 한빛데이터와 ‘도시 열섬 저감을 위한 디지털트윈 협약’을 체결했다고 밝혔다.")
+    assert got == {("agreement", None, "광명시", "lead"), ("agreement", None, "한빛데이터", "member")}
+    got = _parts("한국도로공사는 누리온랩스와 ‘고속도로 AI 돌발상황 감지 업무협약(MOU)’을 맺었다.")
+    assert got == {("agreement", None, "한국도로공사", "lead"), ("agreement", None, "누리온랩스", "member")}
+    got = _parts("청주시가 충북대학교와 “스마트 농업 실증 양해각서”를 교환했다.")
+    assert ("agreement", None, "청주시", "lead") in got and "충북대학교" in _members(got)
+
+
+def test_agreement_named_in_a_relative_clause() -> None:
+    got = _parts("이 서비스는 춘천시와 카카오모빌리티가 지난해 맺은 ‘교통약자 이동지원 협약’에 따라 마련됐다.")
+    assert _members(got) == {"춘천시", "카카오모빌리티"} and {t for t, *_ in got} == {"agreement"}
+    got = _parts("관제센터는 양산시와 한국전자통신연구원이 2023년 체결한 업무협약을 바탕으로 문을 열었다.")
+    assert _members(got) == {"양산시", "한국전자통신연구원"}
+    got = _parts("포항시와 포스코DX가 서명했던 ‘스마트 제철도시 MOU’의 후속 조치다.")
+    assert _members(got) == {"포항시", "포스코DX"}
+
+
+def test_agreement_in_a_headline_style_line_without_a_verb() -> None:
+    got = _parts("목포시·한국전력공사·누리온랩스, 해상풍력 데이터 MOU")
+    assert got == {("agreement", None, "목포시", "lead"), ("agreement", None, "한국전력공사", "member"),
+                   ("agreement", None, "누리온랩스", "member")}
+    got = _parts("안산시·SK텔레콤, 스마트 안전도시 업무협약 체결…")
+    assert _members(got) == {"안산시", "SK텔레콤"}
+    got = _parts("경주시, 네이버클라우드와 관광 AI 협약…3년간 20억 투입")
+    assert _members(got) == {"경주시", "네이버클라우드"}
+
+
+def test_multi_party_agreements_in_several_word_orders() -> None:
+    got = _parts("대전광역시·한국전자통신연구원·LG유플러스·누리온랩스는 16일 도심항공 실증 MOU를 체결했다.")
+    assert _members(got) == {"대전광역시", "한국전자통신연구원", "LG유플러스", "누리온랩스"}
+    got = _parts("창원시, 경상국립대학교, 한국전기연구원, 두산에너빌리티 등 4개 기관이 수소도시 협약을 맺었다.")
+    assert _members(got) == {"창원시", "경상국립대학교", "한국전기연구원", "두산에너빌리티"}
+    got = _parts("원주시는 한국관광공사와 디지털 관광 협약을 맺고 공동 마케팅에 나선다.")
+    assert got == {("agreement", None, "원주시", "lead"), ("agreement", None, "한국관광공사", "member")}
+    got = _parts("고양시는 11일 현대자동차, KT, 고양도시관리공사와 ‘자율주행 셔틀 실증 협약(MOU)’을 체결했다.")
+    assert ("agreement", None, "고양시", "lead") in got
+    assert _members(got) == {"고양시", "현대자동차", "KT", "고양도시관리공사"}
+
+
+# --- generalisation: consortia -----------------------------------------------------------------------------
+
+
+def test_the_ministry_that_selects_a_consortium_is_not_a_member() -> None:
+    got = _parts("과학기술정보통신부는 ‘AI 도시 실증’ 공모에서 천안시 컨소시엄을 최종 선정했다고 밝혔다.")
+    assert got == {("consortium", "천안시 컨소시엄", "천안시", "lead")}
+    got = _parts("행정안전부가 이번 사업 수행기관으로 KT 컨소시엄을 선정했다.")
+    assert got == {("consortium", "KT 컨소시엄", "KT", "lead")}
+    got = _parts("국토교통부는 심사를 거쳐 ‘스마트 울산’ 컨소시엄을 사업자로 뽑았다.")
+    assert {m for _, _, m, _ in got} == set()
+
+
+def test_consortium_members_in_a_counted_list() -> None:
+    got = _parts("여수시 컨소시엄은 주관기관인 ㈜바다정보기술을 중심으로 여수시, 전남대학교, 전남테크노파크, "
+                 "주식회사 한결해양 등 5개 기관으로 구성됐다.")
+    assert {m for _, _, m, r in got if r == "member"} >= {"전남대학교", "전남테크노파크", "주식회사 한결해양"}
+    assert ("consortium", "여수시 컨소시엄", "㈜바다정보기술", "lead") in got
+    got = _parts("컨소시엄에는 아주대학교, 한국교통연구원, 누리온랩스 등이 참여한다.")
+    assert _members(got) == {"아주대학교", "한국교통연구원", "누리온랩스"}
+    got = _parts("이 컨소시엄은 LG CNS, 한국자동차연구원, 한밭소프트 3개사로 꾸려졌다.")
+    assert _members(got) == {"LG CNS", "한국자동차연구원", "한밭소프트"}
+
+
+def test_consortium_lead_and_participants_named_by_role_words() -> None:
+    got = _parts("컨소시엄은 주관기관 KT, 참여기관 한국교통연구원·아주대학교·누리온랩스로 짜였다.")
+    assert ("consortium", None, "KT", "lead") in got
+    assert {m for _, _, m, r in got if r == "member"} == {"한국교통연구원", "아주대학교", "누리온랩스"}
+    got = _parts("주관사인 네이버클라우드와 참여사 한빛데이터, 세진이노텍이 컨소시엄을 이뤘다.")
+    assert ("consortium", None, "네이버클라우드", "lead") in got
+    assert {m for _, _, m, r in got if r == "member"} == {"한빛데이터", "세진이노텍"}
+    got = _parts("대표기관인 부산대학교와 참여기관인 부산테크노파크가 컨소시엄을 구성했다.")
+    assert ("consortium", None, "부산대학교", "lead") in got and ("consortium", None, "부산테크노파크", "member") in got
+
+
+def test_a_later_unnamed_consortium_sentence_adds_to_the_named_one() -> None:
+    body = ("국토부는 순천시 컨소시엄을 선정했다.\n\n컨소시엄에는 순천대학교, 누리온랩스 등이 참여한다.\n\n"
+            "주관기관인 누리온랩스는 플랫폼 구축을 맡는다.")
+    got = _parts(body)
+    assert {n for _, n, _, _ in got} == {"순천시 컨소시엄"}
+    assert _members(got) == {"순천시", "순천대학교", "누리온랩스"}
+
+
+def test_co_chairs_written_with_a_legal_form_are_found() -> None:
+    body = "‘영남권 AI 도시 협의체’가 출범했다. 총회에서는 대구광역시와 주식회사 한길AI랩이 공동의장으로 선임됐다."
+    got = _parts(body)
+    assert ("alliance", "영남권 AI 도시 협의체", "대구광역시", "co_chair") in got
+    assert ("alliance", "영남권 AI 도시 협의체", "주식회사 한길AI랩", "co_chair") in got
+
+
+def test_an_agreement_to_found_a_joint_venture_is_a_joint_venture() -> None:
+    got = _parts("경상북도는 포스코DX, 한빛데이터와 ‘스마트 항만 합작법인 설립 협약’을 체결했다.")
+    assert {t for t, *_ in got} == {"joint_venture"} and _members(got) == {"경상북도", "포스코DX", "한빛데이터"}
+    got = _parts("한국수자원공사와 네이버클라우드는 물관리 SPC 설립을 위한 업무협약을 맺었다.")
+    assert {t for t, *_ in got} == {"joint_venture"} and _members(got) == {"한국수자원공사", "네이버클라우드"}
+    got = _parts("울산광역시가 SK텔레콤과 특수목적법인 공동 설립 MOU를 체결했다.")
+    assert {t for t, *_ in got} == {"joint_venture"} and _members(got) == {"울산광역시", "SK텔레콤"}
+    # an ordinary agreement stays an agreement
+    got = _parts("울산광역시가 SK텔레콤과 AI 교통 MOU를 체결했다.")
+    assert {t for t, *_ in got} == {"agreement"}
+
+
+def test_a_descriptor_between_listed_partners_keeps_the_list() -> None:
+    got = _parts("강릉시가 한국전력공사, 수소 전문기업 주식회사 하이젠과 함께 특수목적법인을 세운다.")
+    assert _members(got) == {"강릉시", "한국전력공사", "주식회사 하이젠"}
+    got = _parts("전주시는 전북대학교, 지역 스타트업인 누리온랩스와 데이터 협약을 체결했다.")
+    assert _members(got) == {"전주시", "전북대학교", "누리온랩스"}
+    got = _parts("부천시는 KT, 영상분석 업체 ㈜비전웍스와 업무협약을 맺었다.")
+    assert _members(got) == {"부천시", "KT", "㈜비전웍스"}

@@ -18,7 +18,7 @@ from .partnerships import find_partnerships
 from .sentences import split_sentences
 from .types import ArticleMentions
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "parse_korean_amount"]
 

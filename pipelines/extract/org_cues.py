@@ -18,9 +18,18 @@ SIGNING_VERB = (
     r"|맺(?:었|고|은|는|기로|어|을)|(?:협약|제휴)(?:했|하였|한다|하고|을\s?맺)"
     r"|(?:체결|협약|서명)식을\s?(?:가졌|갖|열|개최|진행))"
 )
-AGREEMENT_RE = re.compile(
-    AGREEMENT_NOUN + r"(?:식|서)?(?:\s?\([^)]{0,20}\))?\s?(?:을|를|도|까지)?\s?(?:공식\s?|정식\s?|각각\s?|잇따라\s?)?" + SIGNING_VERB
-)
+_CLOSE_QUOTE = r"[’'\"”」』>〉》]?"
+# '협약을 체결했다', '‘… 업무협약(MOU)’을 체결했다' (a quoted agreement title), '협약을 맺은 뒤'
+_AGREEMENT_FWD = (AGREEMENT_NOUN + r"(?:식|서)?(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE
+                  + r"\s?(?:을|를|도|까지|만)?\s?(?:공식\s?|정식\s?|각각\s?|잇따라\s?|새로\s?|다시\s?)?" + SIGNING_VERB)
+REL_SIGNING_VERB = r"(?:맺은|맺었던|체결한|체결했던|체결된|서명한|서명했던|교환한|교환했던)"
+# the verb in a relative clause before the agreement: 'A와 B가 지난해 맺은 ‘… 업무협약’', '체결한 협약에 따라'
+_AGREEMENT_REL = (REL_SIGNING_VERB + r"\s?[‘'\"“「『<〈《]?[^’'\"”」』>〉》.]{0,40}?" + AGREEMENT_NOUN
+                  + r"(?:식|서)?(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE)
+# headline style without a verb: 'A·B·C, … MOU', 'A-B, 스마트시티 업무협약 체결…'
+_AGREEMENT_HEADLINE = (r"(?:업무\s?협약|협약|MOU|양해각서|맞손|업무제휴)(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE
+                       + r"(?:\s?체결|\s?맺어)?\s*(?:…|\.\.\.|$)")
+AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}")
 CONSORTIUM_RE = re.compile(r"컨소시엄")
 JV_NOUN_RE = re.compile(r"SPC|특수목적법인|합작\s?법인|합작\s?회사|합작사|조인트\s?벤처|공동\s?출자|합작")
 JV_VERB_RE = re.compile(r"설립|출자|출범|세우|세운|만들|발족")

@@ -119,6 +119,21 @@ def quote_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]
     return single, double
 
 
+_TITLE_QUOTE_AFTER_RE = re.compile(r"(?:을|를|의|에|이|가|과|와)(?:\s|$)")
+
+
+def speech_spans(text: str, double: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The double-quoted spans that are speech. A double-quoted title ('“… 양해각서”를 교환했다') is not: it is
+    followed by a case particle and does not end like a sentence (…다, …요, …겠다)."""
+    out = []
+    for s, e in double:
+        inner = text[s + 1:e - 1].rstrip(" .!?")
+        if _TITLE_QUOTE_AFTER_RE.match(text, e) and not re.search(r"(?:다|요|죠|까|니다)$", inner):
+            continue
+        out.append((s, e))
+    return out
+
+
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
     for s, e in spans:
         if s <= start and end <= e:
@@ -244,9 +259,17 @@ def _word(text: str, toks: list[tuple]) -> Word:
 # --- word classes ----------------------------------------------------------------------------------------
 
 
+# a post written in one word with its department: 스마트도시국장, 경제부시장, 디지털정책관, 교통정책과장
+_COMPOUND_TITLE_RE = re.compile(
+    r"^[가-힣A-Za-z]{1,8}(?:국장|부시장|부지사|부군수|부구청장|실장|과장|팀장|본부장|센터장|단장|정책관|기획관|담당관|"
+    r"보좌관|협력관|위원장|이사장|부원장|부장|주무관|사무관)$"
+)
+
+
 def is_title(word: str) -> bool:
     w = word[:-1] if word.endswith("들") and len(word) > 2 else word
-    return w in PERSON_TITLES or lg_head_title(w)
+    return w in PERSON_TITLES or lg_head_title(w) or (
+        _COMPOUND_TITLE_RE.match(w) is not None and not lexicon().is_known(w) and lexicon().suffix_rule(w) is None)
 
 
 def lg_head_title(word: str) -> bool:
@@ -420,7 +443,7 @@ def _extend_left(ws: list[Word], kinds: list[str], k: int, floor: int) -> int:
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> SentenceAnalysis:
     """All name candidates of one sentence (article-independent; cached per text)."""
-    toks = tokenize(_masked(text))
+    toks = _split_glued(tokenize(_masked(text)))
     single, double = quote_spans(text)
     sa = SentenceAnalysis(text=text, single_quotes=single, double_quotes=double, tokens=toks)
     for run in _runs(text, toks):
@@ -430,7 +453,52 @@ def analyse(text: str) -> SentenceAnalysis:
                 continue
             c.text = text[c.start:c.end]
             sa.candidates.append(c)
+    for c in _legal_form_names(text, toks):
+        sa.candidates = [o for o in sa.candidates if o.end <= c.start or o.start >= c.end] + [c]
+    sa.candidates.sort(key=lambda c: c.start)
     return sa
+
+
+_GLUED_PARTICLES = ("와", "과", "이", "가", "은", "는", "을", "를", "의", "도", "에", "로", "으로", "에서", "와의", "과의")
+
+
+def _split_glued(toks: tuple) -> tuple:
+    """Kiwi sometimes reads a known name and its particle as one noun ('세종특별자치시와' NNP): split it."""
+    out = []
+    for tok in toks:
+        form, tag, start, length = tok
+        if tag in ("NNP", "NNG") and len(form) == length and len(form) >= 3:
+            for p in sorted(_GLUED_PARTICLES, key=len, reverse=True):
+                head = form[: -len(p)]
+                if form.endswith(p) and len(head) >= 2 and (lg_of_word(head) or lexicon().is_known(head)):
+                    out.append((head, "NNP", start, len(head)))
+                    out.append((p, "JKS" if p in ("이", "가") else "JX" if p in ("은", "는", "도") else "JC"
+                                if p in ("와", "과") else "JKB", start + len(head), len(p)))
+                    break
+            else:
+                out.append(tok)
+        else:
+            out.append(tok)
+    return tuple(out)
+
+
+_LEGAL_NAME_RE = re.compile(r"(?:주식회사|\(주\)|㈜)\s?([0-9A-Za-z가-힣&+\-]{2,30})")
+
+
+def _legal_form_names(text: str, toks: tuple) -> list[Candidate]:
+    """'주식회사 한빛AI랩이' / '(주)새봄로보틱스와': the word after a legal-form marker is a company name, whatever
+    Kiwi made of it ('한' read as a determiner breaks the noun run); a particle at its end is cut off."""
+    out = []
+    for m in _LEGAL_NAME_RE.finditer(text):
+        start, end = m.start(), m.end(1)
+        # cut the particle Kiwi found at the end of the word (not a letter of the name: '…페이' keeps its 이)
+        ends = [t for t in toks if m.start(1) < t[2] < end and t[2] + t[3] == end and t[1].startswith("J")]
+        if ends:
+            end = ends[0][2]
+        if end - m.start(1) < 2 or lexicon().is_generic(text[m.start(1):end]):
+            continue
+        out.append(Candidate(start, end, text[start:end], "strong"))
+    return out
 
 
 def squash_text(s: str) -> str:
@@ -440,6 +508,10 @@ def squash_text(s: str) -> str:
 # --- coordination ----------------------------------------------------------------------------------------
 
 _LIST_SEP_RE = re.compile(r"^\s*(?:(?:[,·ㆍ‧/、]|및|그리고|또는|혹은)\s*)+$")
+_ROLE_WORD_RE = re.compile(r"참여|주관|대표|협력|지원|전담|회원|후원|감사|의장|총괄")
+# 'A, 태양광 전문기업 B와' / 'A, 지역 스타트업인 B가': a comma, then a short descriptor of what B is
+_DESCRIBED_SEP_RE = re.compile(
+    r"^\s*,\s*(?:[가-힣A-Za-z]+\s){0,2}[가-힣]*(?:기업|업체|회사|기관|스타트업|대학|공기업|공공기관|연구기관|법인|개발사)(?:인)?\s*$")
 _CREDIT_RE = re.compile(r"^[(\[（]\s*(?:사진|자료|제공|출처|그래픽|사진제공|영상|이미지|캡처)")
 
 
@@ -480,7 +552,8 @@ def link_groups(text: str, spans: list[tuple[int, int]]) -> tuple[list[Trailing]
         if t.particle in ("와", "과", "하고", "및"):
             ok = between.strip() == ""
         elif t.particle == "":
-            ok = _LIST_SEP_RE.match(between) is not None
+            ok = _LIST_SEP_RE.match(between) is not None or (
+                _DESCRIBED_SEP_RE.match(between) is not None and not _ROLE_WORD_RE.search(between))
         else:
             ok = False
         if ok:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .org_cues import has_partner_cue, role_cue_before
+from .org_cues import AGREEMENT_RE, has_partner_cue, role_cue_before
 from .org_lexicon import COMPANY_HEAD_TITLES, SEEDS_DIR, lexicon, squash
 from .org_phrases import (
     COMITATIVE_PARTICLES,
@@ -39,6 +39,7 @@ from .org_phrases import (
     inside,
     is_credit_paren,
     link_groups,
+    speech_spans,
 )
 from .kiwi import tokenize
 from .types import OrgMention, Sentence
@@ -108,7 +109,8 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
     admitted: set[str] = set()
     for sa in analyses.values():
         slots = _slots(sa)
-        cue = has_partner_cue(_unquoted(sa))
+        # a quoted agreement title still states a signing: '…와 ‘… 업무협약’을 체결했다'
+        cue = has_partner_cue(_unquoted(sa)) or AGREEMENT_RE.search(_unquoted(sa, single=False)) is not None
         groups: dict[int, list[_Slot]] = {}
         for s in slots:
             groups.setdefault(s.group, []).append(s)
@@ -119,10 +121,12 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
             named = [m for m in members if m.cand.kind in ("strong", "weak")]
             plain_ok = len(named) >= 1 and len(members) >= 2 and (
                 last.has_count or role_cue_before(sa.text, members[0].cand.start) is not None
-                or (cue and last.particle in COMITATIVE_PARTICLES | SUBJECT_PARTICLES))
+                or (cue and last.particle in COMITATIVE_PARTICLES | SUBJECT_PARTICLES)
+                or (cue and _headline_list(sa.text, members[0].cand.start, last.after)))
             ok = (len(members) >= 2 and any(m.cand.kind == "strong" for m in members)) or last.has_count
             ok = ok or (last.has_deung and _DEUNG_GENERIC_RE.match(sa.text[last.after:]) is not None)
             ok = ok or (cue and last.particle in COMITATIVE_PARTICLES | SUBJECT_PARTICLES | {"등과", "등과도"})
+            ok = ok or (cue and len(members) >= 2 and _headline_list(sa.text, members[0].cand.start, last.after))
             ok = ok or role_cue_before(sa.text, members[0].cand.start) is not None
             ok = ok or any(m.cand.affiliation or _ceo_paren(sa.text, m.paren) or m.cand.followed_by_partner_word
                            for m in members)
@@ -138,9 +142,14 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
     return admitted
 
 
-def _unquoted(sa: SentenceAnalysis) -> str:
+def _headline_list(text: str, start: int, after: int) -> bool:
+    """'A·B·C, … MOU' / 'A·B, … 협약 체결': a bare list opening the line and closed by a comma."""
+    return not text[:start].strip() and text[after:].lstrip().startswith(",")
+
+
+def _unquoted(sa: SentenceAnalysis, single: bool = True) -> str:
     text = sa.text
-    for s, e in sa.single_quotes + sa.double_quotes:
+    for s, e in (sa.single_quotes if single else []) + speech_spans(sa.text, sa.double_quotes):
         text = text[:s] + " " * (e - s) + text[e:]
     return text
 

@@ -39,6 +39,7 @@ from .org_cues import (
     JV_NOUN_RE,
     JV_VERB_RE,
     ROLE_CUES,
+    REL_SIGNING_VERB,
     ROLE_STRENGTH,
     role_cue_after,
     role_cue_before,
@@ -52,10 +53,16 @@ from .org_phrases import (
     is_credit_paren,
     link_groups,
     quote_spans,
+    speech_spans,
 )
 from .types import OrgMention, PartnershipMention, Sentence
 
 _PARTNER_PARTICLES = COMITATIVE_PARTICLES | {"등과", "등과도"}
+# the subject of a selection verb picks the partnership, it is not in it
+_SELECTOR_RE = re.compile(r"(?:선정|선발|지정|낙점|채택|발표)(?:했|하였|한다|하고|해|한|하며|하기로)|뽑(?:았|은|고)|골랐")
+_REL_VERB_RE = re.compile(REL_SIGNING_VERB)
+_JV_AGREEMENT_RE = re.compile("(?:" + JV_NOUN_RE.pattern + r")\s?(?:설립|출자|공동\s?설립)\s?(?:을\s?위한\s?)?(?:업무\s?)?(?:협약|MOU|양해각서)")
+_MADE_OF_RE = re.compile(r"\s?(?:기관|기업|업체|대학|곳|개사)?\s?(?:으로|로)\s?(?:구성|이뤄|이루어|꾸려|짜여)")
 _JOIN_RE = re.compile(r"참여|합류|가입|참가")
 _NAME_STOP_WORDS = frozenset("이날 오늘 특히 또 또한 지난 새로 공식 이번 올해 향후 초대 이후 해당 관련 가칭 신규".split())
 _ALLIANCE_NAME_RE = re.compile(
@@ -74,6 +81,7 @@ class _Party:
     particle: str
     after: int
     has_deung: bool
+    has_count: bool = False
 
 
 @dataclass
@@ -83,7 +91,7 @@ class _Frame:
     members: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # key -> (member, role, sentence_no)
 
     def add(self, member: str, role: str, sentence_no: int) -> None:
-        key = squash(member)
+        key = re.sub(r"주식회사|\(주\)|㈜", "", squash(member))
         old = self.members.get(key)
         if old is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[old[1]]:
             self.members[key] = (member, role, old[2] if old and old[1] == role else sentence_no)
@@ -122,7 +130,8 @@ def _parties(s: Sentence, mentions: list[OrgMention], quotes: list[tuple[int, in
             continue  # aliases '(LH)', affiliations '(… 부원장)', credits; consortium lists are read separately
         keep.append((m, a, b))
     trails, gids = link_groups(s.text, [(a, b) for _, a, b in keep])
-    return [_Party(m, a, b, g, t.particle, t.end, t.has_deung) for (m, a, b), t, g in zip(keep, trails, gids)]
+    return [_Party(m, a, b, g, t.particle, t.end, t.has_deung, t.has_count)
+            for (m, a, b), t, g in zip(keep, trails, gids)]
 
 
 def _groups(parties: list[_Party]) -> list[list[_Party]]:
@@ -135,8 +144,9 @@ def _groups(parties: list[_Party]) -> list[list[_Party]]:
 def _sentence_type(unq: str) -> str | None:
     if CONSORTIUM_RE.search(unq):
         return "consortium"
-    if JV_NOUN_RE.search(unq) and JV_VERB_RE.search(unq) and not AGREEMENT_RE.search(unq):
-        return "joint_venture"
+    if JV_NOUN_RE.search(unq) and JV_VERB_RE.search(unq) and (not AGREEMENT_RE.search(unq)
+                                                           or _JV_AGREEMENT_RE.search(unq)):
+        return "joint_venture"  # '합작법인 설립 협약을 체결했다' founds the company: the parties are its owners
     if ALLIANCE_RE.search(unq) and ALLIANCE_VERB_RE.search(unq):
         return "alliance"
     if AGREEMENT_RE.search(unq):
@@ -209,7 +219,19 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
         return out
     free = [g for g in groups if id(g) not in roled and g[0].start < cue + 40]
     subj = next((g for g in free if g[-1].particle in SUBJECT_PARTICLES and g[0].start < cue), None)
+    if ptype == "agreement" and _REL_VERB_RE.match(unq, cue):
+        # 'X는 A와 B가 지난해 맺은 협약에 따라 …': the parties are the subject of the relative clause
+        subj = next((g for g in reversed(free) if g[-1].particle in SUBJECT_PARTICLES and g[0].start < cue), None)
+    if subj is not None and _SELECTOR_RE.search(unq[subj[-1].after:]):
+        # '국토부는 … 공모에서 A 컨소시엄을 최종 선정했다': the one who selects is not a party
+        free = [g for g in free if g is not subj]
+        subj = None
     partners = [p for g in free if g[-1].particle in _PARTNER_PARTICLES for p in g]
+    if ptype == "consortium":
+        # 'B, C, D 등 6개 기관으로 구성됐다' / 'B·C·D 등이 참여한다': a counted list names the members
+        listed = [p for g in free if g is not subj and g[-1].particle not in _PARTNER_PARTICLES
+                  and (g[-1].has_deung or g[-1].has_count or _MADE_OF_RE.match(unq, g[-1].after)) for p in g]
+        out += [(p.mention.resolved, "member") for p in listed]
     joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
     if ptype in ("alliance",):
         if subj and joins:
@@ -230,8 +252,18 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
         return out + [(p.mention.resolved, "member") for p in partners]
     elif subj and ptype == "consortium":
         lead_group = subj
+    elif partners:
+        # no subject and no main actor ('A, B와 협약' in a subtitle): the first named leads
+        return out + [(p.mention.resolved, "lead" if i == 0 and len(partners) >= 2 else "member")
+                      for i, p in enumerate(partners)]
     else:
-        return out + [(p.mention.resolved, "member") for p in partners]
+        # headline style 'A·B·C, … MOU 체결': a bare list of two or more before the cue word
+        bare = next((g for g in free if len(g) >= 2 and g[-1].particle == "" and g[-1].end < cue), None)
+        if bare is None or ptype not in ("agreement", "joint_venture"):
+            return out
+        names = [p.mention.resolved for p in bare]
+        lead = main_actor if main_actor in names else names[0]
+        return out + [(n, "lead" if n == lead else "member") for n in names]
     out += [(p.mention.resolved, "lead") for p in lead_group]
     return out + [(p.mention.resolved, "member") for p in partners]
 
@@ -256,6 +288,7 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
     for s in sentences:
         mentions = by_sentence.get(s.sentence_no, [])
         single, double = quote_spans(s.text)
+        double = speech_spans(s.text, double)
         unq = _blank(s.text, double)  # speech is not where parties are stated; ‘names’ keep their cue words
         ptype = _sentence_type(unq)
         if ptype is not None:
@@ -299,6 +332,11 @@ def _frame_of(ptype: str, text: str, unq: str, parties: list[_Party], frames: li
         return _frame_for(frames, "alliance", name)
     if ptype == "consortium":
         name, _ = _consortium_name(text, parties)
+        if name is None:
+            # '컨소시엄은 …', '컨소시엄 협약서': the article's consortium named earlier
+            prev = next((f for f in reversed(frames) if f.ptype == "consortium"), None)
+            if prev is not None:
+                return prev
         return _frame_for(frames, "consortium", name)
     return _frame_for(frames, ptype, None)
 
