@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test ui docs export dbt-parse bench clean
+.PHONY: setup run test ui docs export report dbt-parse bench clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,10 @@ ui: dbt-parse
 # the marts as Parquet + CSV (UTF-8 BOM, for Excel) in export/ (after make run)
 export: $(STAMP)
 	@$(PY) -m pipelines.cli export --out export
+
+# a self-contained static HTML report in report/index.html (opens from disk; after make run)
+report: $(STAMP)
+	@$(PY) -m pipelines.cli report --out report/index.html
 
 # dbt docs (every marts column described, lineage graph) served on 127.0.0.1:8080
 docs: dbt-parse

@@ -5,6 +5,7 @@ run              run the `nightly_refresh` job once, in process, on NEWS_SOURCES
                  print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
 export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
+report           write a self-contained static HTML report (charts, latest articles, data quality)
 """
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ def _dbt_env(warehouse: Path | None = None) -> dict[str, str]:
     else:
         env.setdefault("NEWS_WAREHOUSE", str(load_settings().warehouse_path))
     return env
+
+
+def readable_warehouse(warehouse: Path) -> Path:
+    """The published read-only snapshot when there is one (never blocks the writer), else the warehouse."""
+    from .publish import published_path
+
+    snapshot = published_path(warehouse)
+    return snapshot if snapshot.exists() else warehouse
 
 
 def manifest_is_stale() -> bool:
@@ -144,8 +153,8 @@ def dbt_build_check() -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="pipelines.cli", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export"])
-    ap.add_argument("--out", default="export", help="export: the folder to write (default: export/)")
+    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export", "report"])
+    ap.add_argument("--out", help="export: the folder (default export/); report: the file (default report/index.html)")
     ap.add_argument("--force", action="store_true", help="prepare: parse even when nothing changed")
     a = ap.parse_args(argv)
     os.chdir(PROJECT_DIR)
@@ -156,9 +165,17 @@ def main(argv: list[str] | None = None) -> int:
         from .export import export_marts
 
         warehouse = load_settings().warehouse_path
-        counts = export_marts(warehouse, Path(a.out).resolve())
+        out = Path(a.out or "export").resolve()
+        counts = export_marts(readable_warehouse(warehouse), out)
         for table, n in counts.items():
-            print(f"  {table:<18} {n:>7} rows → {Path(a.out) / table}.parquet / .csv")
+            print(f"  {table:<18} {n:>7} rows → {out / table}.parquet / .csv")
+        return 0
+    if a.command == "report":
+        from .report import write_report
+
+        out = write_report(readable_warehouse(load_settings().warehouse_path),
+                           Path(a.out or "report/index.html").resolve())
+        print(f"report written: {out}")
         return 0
     prepare()
     if a.command == "run":

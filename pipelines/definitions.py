@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from .assets.dbt import dbt_project, news_dbt_models
+from .assets.publish import warehouse_snapshot
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
 from .checks import ASSET_CHECKS
 from .resources import SourcesResource, WarehouseResource
@@ -16,7 +17,7 @@ from .settings import Settings, dbt_executable, load_settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[discovered_urls, fetched_pages, parsed_articles, text_mentions, news_dbt_models],
+        assets=[discovered_urls, fetched_pages, parsed_articles, text_mentions, news_dbt_models, warehouse_snapshot],
         asset_checks=ASSET_CHECKS,
         jobs=[nightly_refresh],
         schedules=[nightly_schedule],

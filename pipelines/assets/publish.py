@@ -1,0 +1,23 @@
+"""The analysts' read-only copy of the warehouse, published after the marts are built."""
+import dagster as dg
+
+from ..publish import publish_snapshot
+from ..resources import WarehouseResource
+
+MARTS = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches"]
+
+
+@dg.asset(
+    key=["published", "warehouse_snapshot"],
+    group_name="published",
+    kinds={"duckdb"},
+    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
+    pool="duckdb_writer",
+    description="warehouse/published/news.duckdb: a consistent copy, replaced atomically each run. Open it "
+                "read-only from the DuckDB CLI, Python or a notebook while the nightly run writes the original.",
+)
+def warehouse_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from pathlib import Path
+
+    target = publish_snapshot(Path(warehouse.path))
+    return dg.MaterializeResult(metadata={"path": str(target), "bytes": target.stat().st_size})
