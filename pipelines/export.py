@@ -19,10 +19,10 @@ def export_marts(warehouse: Path, out_dir: Path) -> dict[str, int]:
     counts = {}
     try:
         for table in MARTS:
-            data = con.execute(f"select * from marts.{table}").to_arrow_table()  # noqa: S608 - fixed names
+            data = con.sql(f"select * from marts.{table}").to_arrow_table()  # noqa: S608 - fixed names
             pq.write_table(data, out_dir / f"{table}.parquet")
             # lists (aliases) become '; '-joined text in the CSV; Excel reads the BOM as UTF-8
-            flat = con.execute(
+            flat = con.sql(
                 f"select * replace (array_to_string(aliases, '; ') as aliases) from marts.{table}"
                 if table == "dim_organizations" else f"select * from marts.{table}").to_arrow_table()
             buf = io.BytesIO()

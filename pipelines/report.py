@@ -64,7 +64,7 @@ def report_data(warehouse: Path) -> dict[str, Any]:
             select p.partnership_id as pid, p.partnership_type as type, o.name, o.org_type, p.role
             from marts.fct_partnerships p join marts.dim_organizations o using (org_id)""")
         articles = _rows(con, """
-            select title, outlet, published_at::varchar as published_at, url
+            select title, outlet, strftime(published_at at time zone 'Asia/Seoul', '%Y-%m-%d %H:%M') as published_at, url
             from marts.dim_articles order by published_at desc nulls last, url limit 20""")
         fetches = _rows(con, """
             select source_name, outcome, count(*) as n from marts.fct_fetches
@@ -92,7 +92,7 @@ def _embed_json(data: Any) -> str:
 
 
 _STYLE = """
-body{font-family:'Noto Sans KR','Malgun Gothic',sans-serif;margin:24px;color:#1f2933;background:#fff}
+body{font-family:'Noto Sans KR','NanumGothic','Malgun Gothic',sans-serif;margin:24px;color:#1f2933;background:#fff}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #d9e2ec;padding-bottom:4px}
 .kpis span{display:inline-block;margin-right:18px;font-size:14px}.kpis b{font-size:20px;display:block}
 table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:left}
@@ -132,7 +132,7 @@ _SCRIPT = r"""
   const maxTotal = Math.max(1, ...recs.map(r => Object.values(byRec[r]).reduce((x, y) => x + y, 0)));
   const bs = svg('budget-chart', 760, 24 * recs.length + 20);
   recs.forEach((r, i) => { let x = 170; el('text', {x: 0, y: 24 * i + 16}, bs, r);
-    [...sources].forEach(src => { const v = byRec[r][src] || 0; if (!v) return; const w = 560 * v / maxTotal;
+    [...sources].forEach(src => { const v = byRec[r][src] || 0; if (!v) return; const w = 480 * v / maxTotal;
       const rect = el('rect', {x: x, y: 24 * i + 4, width: Math.max(w, 1), height: 16, fill: COLORS[src] || '#999',
         'data-source': src}, bs); el('title', {}, rect, `${r} · ${src}: ${eok(v)}`); x += w; });
     el('text', {x: x + 4, y: 24 * i + 16}, bs, eok(Object.values(byRec[r]).reduce((a, b) => a + b, 0))); });

@@ -19,8 +19,9 @@ def ensure_chromium() -> str | None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return None
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "install", "-y", "-q", "chromium"],
-                ["sh", "-c", "apt-get update -q && apt-get install -y -q chromium"]):
+    # fonts-nanum: Korean glyphs for screenshots
+    for cmd in (["apt-get", "install", "-y", "-q", "chromium", "fonts-nanum"],
+                ["sh", "-c", "apt-get update -q && apt-get install -y -q chromium fonts-nanum"]):
         if subprocess.run(cmd, env=env, capture_output=True, timeout=900).returncode == 0:
             break
     return shutil.which("chromium")
