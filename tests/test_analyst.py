@@ -112,3 +112,22 @@ def test_report_draws_its_charts_and_shows_article_html_as_text(warehouse, tmp_p
     run_chromium(chromium, report.as_uri(), tmp_path / "profile2", f"--screenshot={shot}",
                  "--window-size=1200,1800", "--virtual-time-budget=5000")
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_dbt_docs_describe_every_marts_column(warehouse, tmp_path):
+    import json
+
+    env = {"NEWS_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR), "PATH": "/usr/bin:/bin"}
+    target = tmp_path / "docs-target"
+    proc = subprocess.run([dbt_executable(), "docs", "generate", "-q", "--target-path", str(target)],
+                          cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (target / "index.html").exists()
+    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    for table in MARTS:
+        node = manifest["nodes"][f"model.kr_smartcity_news.{table}"]
+        cat = catalog["nodes"][f"model.kr_smartcity_news.{table}"]
+        assert node["description"], table
+        for column in cat["columns"]:
+            assert node["columns"].get(column, {}).get("description"), f"marts.{table}.{column} undocumented"
