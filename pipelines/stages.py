@@ -22,6 +22,18 @@ from .sources.config import SourcesConfig
 
 log = logging.getLogger(__name__)
 BATCH = 500
+_ROBOTS_BY_RUN: dict[str, Any] = {}
+
+
+def robots_cache(run_id: str):
+    """One robots.txt cache per run, shared by the discover and fetch stages (same process in the
+    nightly job's in-process executor), so a host's robots.txt is fetched once per run."""
+    from .fetch import RobotsCache
+
+    if run_id not in _ROBOTS_BY_RUN:
+        _ROBOTS_BY_RUN.clear()  # only the current run's cache is kept
+        _ROBOTS_BY_RUN[run_id] = RobotsCache()
+    return _ROBOTS_BY_RUN[run_id]
 
 
 class AllSourcesFailed(RuntimeError):
@@ -42,7 +54,7 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
     from .fetch import discover
 
     now = now or wh.utcnow()
-    items, failures = discover(config, now=now)
+    items, failures = discover(config, now=now, robots=robots_cache(run_id))
     rows = wh.discovered_rows(run_id, items, now)
     wh.record_discovered(con, run_id, rows)
     if failures:
@@ -103,7 +115,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
         if len(pending) >= BATCH:
             flush()
 
-    results = fetch_all(items, config, validators=validators, on_result=on_result)
+    results = fetch_all(items, config, validators=validators, on_result=on_result, robots=robots_cache(run_id))
     if not pending and results and not totals:
         pending.extend(results)  # a fetcher that does not call on_result
     flush()
@@ -147,8 +159,10 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
     return {**base, "outcome": "article", "article_key": key}, article
 
 
-def parse_stage(con: duckdb.DuckDBPyConnection) -> StageReport:
+def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) -> StageReport:
+    """Parse stored pages not yet parsed by this parser version (or every kept page with reparse_all)."""
     from .parse import PARSER_VERSION, parse_page
+
 
     report = StageReport()
     outcomes: Counter[str] = Counter()
@@ -161,7 +175,7 @@ def parse_stage(con: duckdb.DuckDBPyConnection) -> StageReport:
             parses.clear()
             articles.clear()
 
-    for rec in list(wh.pages_to_parse(con, PARSER_VERSION)):
+    for rec in list(wh.pages_to_parse(con, PARSER_VERSION, all_pages=reparse_all)):
         parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
         outcomes[parsed["outcome"]] += 1
         parses.append(parsed)
@@ -186,14 +200,17 @@ def parse_stage(con: duckdb.DuckDBPyConnection) -> StageReport:
 
 # ---------------------------------------------------------------- extract
 
-def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int = 200) -> StageReport:
+def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int = 200, *,
+                  reextract_all: bool = False) -> StageReport:
+    """Extract mentions from articles whose body or extractor changed (or all of them with reextract_all)."""
     from .extract import EXTRACTOR_VERSION, extract_article
+
 
     report = StageReport()
     totals: Counter[str] = Counter()
     batch: list[tuple[dict, Any]] = []
     n = 0
-    for art in list(wh.articles_to_extract(con, EXTRACTOR_VERSION)):
+    for art in list(wh.articles_to_extract(con, EXTRACTOR_VERSION, all_articles=reextract_all)):
         published = art["published_at"]
         try:
             mentions = extract_article(art["body"], published)

@@ -229,18 +229,20 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequenc
 
 # ---------------------------------------------------------------- parse stage
 
-def pages_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, limit: int | None = None):
-    """Stored pages whose current bytes have not been parsed by this parser version (newest first)."""
+def pages_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, limit: int | None = None,
+                   all_pages: bool = False):
+    """Stored pages whose current bytes have not been parsed by this parser version (newest first);
+    every kept page with all_pages (a forced re-parse)."""
     sql = """
         select p.page_key, p.url, p.final_url, p.source_name, p.fetched_at, p.content_type, p.content_hash,
                p.compression, p.content
         from raw.pages p
         left join raw.page_parses pp
           on pp.page_key = p.page_key and pp.content_hash = p.content_hash and pp.parser_version = ?
-        where pp.page_key is null
+        where pp.page_key is null or ?
         order by p.fetched_at desc, p.page_key
     """
-    params: list[Any] = [parser_version]
+    params: list[Any] = [parser_version, all_pages]
     if limit:
         sql += " limit ?"
         params.append(limit)
@@ -263,16 +265,16 @@ def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]], 
 
 # ---------------------------------------------------------------- extract stage
 
-def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str):
-    """Articles whose body (or the extractor) changed since their mentions were written."""
+def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, *, all_articles: bool = False):
+    """Articles whose body (or the extractor) changed since their mentions were written (all with all_articles)."""
     cur = con.execute("""
         select a.article_key, a.body, a.body_hash, a.published_at
         from raw.articles a
         left join raw.extractions e
           on e.article_key = a.article_key and e.body_hash = a.body_hash and e.extractor_version = ?
-        where e.article_key is null
+        where e.article_key is null or ?
         order by a.article_key
-    """, [extractor_version])
+    """, [extractor_version, all_articles])
     cols = [c[0] for c in cur.description]
     for row in cur.fetchall():
         yield dict(zip(cols, row))

@@ -100,3 +100,60 @@ def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypa
                        ).fetchone() == (1, "parse-next")
     assert con.execute("select count(*) from raw.articles").fetchone()[0] == 4
     con.close()
+
+
+def test_rederive_all_reparses_and_reextracts_every_kept_page_without_fetching(tmp_path):
+    import dagster as dg
+
+    from pipelines.assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
+    from pipelines.definitions import build_definitions
+    from pipelines.settings import Settings
+    from tests.support.paths import SEED_CORPUS
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: seeds, kind: html_dir, path: '{SEED_CORPUS}'}}\n", encoding="utf-8")
+    defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
+    instance = dg.DagsterInstance.ephemeral()
+    assets = [discovered_urls, fetched_pages, parsed_articles, text_mentions]
+    dg.materialize(assets, resources=defs.resources, instance=instance)
+
+    def counts(result):
+        out = {}
+        for e in result.get_asset_materialization_events():
+            m = e.step_materialization_data.materialization
+            out[m.asset_key.path[-1]] = {k: getattr(v, "value", v) for k, v in m.metadata.items()}
+        return out
+
+    quiet = counts(dg.materialize([parsed_articles, text_mentions], resources=defs.resources, instance=instance))
+    assert quiet["articles"]["parsed_this_run"] == 0 and quiet["sentences"]["articles_extracted_this_run"] == 0
+    config = {"ops": {"parsed_articles": {"config": {"all": True}}, "text_mentions": {"config": {"all": True}}}}
+    forced = counts(dg.materialize([parsed_articles, text_mentions], resources=defs.resources, instance=instance,
+                                   run_config=config))
+    assert forced["articles"]["parsed_this_run"] == 4
+    assert forced["sentences"]["articles_extracted_this_run"] == 4
+
+
+def test_robots_txt_is_fetched_once_per_host_per_run(tmp_path):
+    import dagster as dg
+
+    from pipelines.assets.raw import discovered_urls, fetched_pages
+    from pipelines.definitions import build_definitions
+    from pipelines.settings import Settings
+    from tests.support.http_server import Response, html, robots_txt, serve
+
+    page = "<html><body><article>" + "<p>스마트시티 협약 기사 본문 문장입니다.</p>" * 5 + "</article></body></html>"
+    with serve({"/robots.txt": robots_txt("User-agent: *\nDisallow: /private/\n"),
+                "/a.html": html(page), "/b.html": html(page), "/private/c.html": html(page)}) as srv:
+        sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                   + "".join(f"<url><loc>{srv.url(p)}</loc></url>" for p in ("/a.html", "/b.html", "/private/c.html"))
+                   + "</urlset>").encode()
+        srv.routes["/sitemap.xml"] = Response(200, {"Content-Type": "application/xml"}, sitemap)
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"defaults: {{allow_private_hosts: true, min_delay_s: 0}}\nsources:\n"
+                           f"  - {{name: map, kind: sitemap, url: '{srv.url('/sitemap.xml')}'}}\n", encoding="utf-8")
+        defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
+        result = dg.materialize([discovered_urls, fetched_pages], resources=defs.resources,
+                                instance=dg.DagsterInstance.ephemeral())
+        assert result.success
+        assert srv.count("/robots.txt") == 1
+        assert srv.count("/a.html") == 1 and srv.count("/private/c.html") == 0

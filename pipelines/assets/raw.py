@@ -14,6 +14,13 @@ WRITER_POOL = "duckdb_writer"
 KINDS = {"python", "duckdb"}
 
 
+class RederiveConfig(dg.Config):
+    """Launchpad switch: re-derive every kept page / article, not only what is new or changed (e.g. after a
+    dictionary change). Nothing is fetched: the raw page bytes are kept."""
+
+    all: bool = False
+
+
 def _md_table(mapping: dict[str, dict[str, int]]) -> str:
     cols = sorted({k for v in mapping.values() for k in v})
     lines = ["| source | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
@@ -100,9 +107,9 @@ def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     ],
     pool=WRITER_POOL,
 )
-def parsed_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def parsed_articles(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
     with warehouse.connect() as con:
-        report = stages.parse_stage(con)
+        report = stages.parse_stage(con, reparse_all=config.all)
         counts = wh.table_counts(con, ["articles", "page_parses"])
         preview = wh.preview_markdown(con, "select outlet, title, published_at, length(body) as body_chars, url "
                                            "from raw.articles order by parsed_at desc limit 8")
@@ -135,9 +142,9 @@ MENTION_DESCRIPTIONS = {
            for t, d in MENTION_DESCRIPTIONS.items()],
     pool=WRITER_POOL,
 )
-def text_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
     with warehouse.connect() as con:
-        report = stages.extract_stage(con)
+        report = stages.extract_stage(con, reextract_all=config.all)
         counts = wh.table_counts(con, list(MENTION_DESCRIPTIONS))
     for err in report.errors[:50]:
         context.log.warning(err)
