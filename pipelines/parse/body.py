@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from pipelines.parse import zones
-from pipelines.parse.dates import BylineDate, byline_dates, parse_machine_date
+from pipelines.parse.dates import DATE_SHAPE, BylineDate, byline_dates, parse_machine_date, shaped_byline_dates
 from pipelines.parse.textscan import Literals
 
 SKIP_TAGS = frozenset({
@@ -51,13 +51,14 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 _SENTENCE_END = re.compile(r"(?:[.!?。]|다)[\"'”’)\]]*$")
 _SENTENCE_ENDS = re.compile(r"[.!?。](?=[\s\"'”’)\]]|$)")  # plus commas: see _block_score
-_TWO_DIGITS = re.compile(r"\d\d")
 _COPY_ATTR = re.compile(r"copy", re.I)
 _PUB_HINT = re.compile(r"publish|pubdate|entry-date|created", re.I)
 # Runs of spacing collapse to one space. Only runs that change are matched (not every single space,
 # which made the substitution cost ~150 ns per word): a run starting with a non-space spacing
 # character, or two or more characters starting with a space.
 _WS = re.compile(r"[\t\r\f\v\u00a0\u200b\u3000][ \t\r\f\v\u00a0\u200b\u3000]*| [ \t\r\f\v\u00a0\u200b\u3000]+")
+# _WS can only match a text holding two spaces or one of its other characters, none of which is printable
+# (\t\r\f\v are controls, U+00A0 and U+3000 are separators, U+200B is a format character).
 
 _COPYRIGHT_LINE = re.compile(r"저작권자|무단\s*전재|재배포\s*금지|무단\s*복제|All\s+rights\s+reserved|Copyright\s*(?:ⓒ|©|\(c\))|^\s*[\[(]?\s*[ⓒ©]", re.I)
 _AD_LINE = re.compile(r"^[\s\-–—·*]*(?:광고|AD|Advertisement|ADVERTISEMENT|스폰서|Sponsored|협찬|PR)[\s\-–—·*]*$", re.I)
@@ -118,8 +119,39 @@ class WalkResult:
     has_password: bool = False
 
 
+_SKIP, _BR, _IMAGE, _INPUT = 1, 2, 3, 4
+_TAG_ACTIONS: dict[str | None, int] = {}
+
+
+def _tag_action(tag: str | None) -> int:
+    """0 for an element the walk classifies; else what the walk does with the tag by itself (cached per tag)."""
+    found = _TAG_ACTIONS.get(tag)
+    if found is None:
+        if not tag or tag[0] in "-!#":
+            found = _SKIP
+        elif tag == "br":
+            found = _BR
+        elif tag in IMAGE_TAGS:
+            found = _IMAGE
+        elif tag == "input":
+            found = _INPUT
+        elif tag in SKIP_TAGS or tag.startswith("amp-") and tag not in ("amp-fit-text",):
+            found = _SKIP
+        else:
+            found = 0
+        if len(_TAG_ACTIONS) < 4096:
+            _TAG_ACTIONS[tag] = found
+    return found
+
+
 class _Walker:
-    """One recursive pass producing blocks, byline/time date candidates and the parent map."""
+    """One recursive pass producing blocks, byline/time date candidates and the parent map.
+
+    The text buffer ``buf`` is one list for the whole walk (cleared in place by ``flush``), so the
+    recursion can hold it in a local. Each element's ``mem_id`` is read once and passed down.
+    """
+
+    __slots__ = ("page_chars", "res", "buf", "buf_link", "in_link", "br_run", "last_image_order")
 
     def __init__(self, page_chars: int) -> None:
         self.page_chars = max(page_chars, 1)
@@ -129,24 +161,30 @@ class _Walker:
         self.in_link = 0
         self.br_run = 0
         self.last_image_order = -10
-        self.image_since_flush = False
 
     # -- buffer -------------------------------------------------------------------------------
-    def flush(self, container: LexborNode, zone: int, tag: str, other_item: bool) -> None:
+    def flush(self, container: LexborNode, cid: int, zone: int, tag: str, other_item: bool) -> None:
         self.br_run = 0
-        if not self.buf:
+        buf = self.buf
+        if not buf:
             return
-        text = _WS.sub(" ", "".join(self.buf)).strip()
+        text = "".join(buf)
+        buf.clear()
+        if "  " in text or not text.isprintable():  # else _WS has nothing to match (see _WS)
+            text = _WS.sub(" ", text)
+        text = text.strip()
         link = self.buf_link
-        self.buf, self.buf_link = [], 0
+        self.buf_link = 0
         if not text:
             return
-        cid = container.mem_id
-        block = Block(text, container, cid, min(link, len(text)), len(self.res.blocks), zone, tag,
-                      after_image=self.last_image_order == len(self.res.blocks), other_item=other_item)
-        self.res.blocks.append(block)
-        # _scan_dates ignores list items and linked blocks; test that before any regex
-        if not other_item and not link and len(text) <= 220 and _TWO_DIGITS.search(text):
+        blocks = self.res.blocks
+        order = len(blocks)
+        block = Block(text, container, cid, min(link, len(text)), order, zone, tag,
+                      self.last_image_order == order, False, other_item)
+        blocks.append(block)
+        # _scan_dates ignores list items and linked blocks, and byline_dates needs a y-m-d shape: test
+        # those before calling it
+        if not other_item and not link and len(text) <= 220 and DATE_SHAPE.search(text):
             self._scan_dates(block)
 
     def _scan_dates(self, block: Block) -> None:
@@ -154,107 +192,112 @@ class _Walker:
             return
         if block.link_chars > 0:
             return  # a dated link is another article's list entry, not this article's byline
-        for found in byline_dates(block.text):
+        for found in shaped_byline_dates(block.text):  # only called after DATE_SHAPE matched
             self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified))
 
     # -- walk ---------------------------------------------------------------------------------
-    def walk(self, node: LexborNode, zone: int, container: LexborNode, ctag: str, other_item: bool, depth: int) -> None:
+    def walk(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str, other_item: bool,
+             depth: int) -> None:
         if depth > 300:
             return
+        buf = self.buf
+        res = self.res
         for child in node.iter(include_text=True):
             if child.is_text_node:  # cheaper than .tag == "-text"
                 t = child.text_content
-                if t and not (not self.buf and t.isspace()):
-                    if self.br_run == 1 and self.buf and _SENTENCE_END.search("".join(self.buf[-3:]).rstrip()):
-                        self.flush(container, zone, ctag, other_item)
+                if t and (buf or not t.isspace()):
+                    if self.br_run == 1 and buf and _SENTENCE_END.search("".join(buf[-3:]).rstrip()):
+                        self.flush(container, cid, zone, ctag, other_item)
                     stripped = t.strip()
                     if stripped:
                         self.br_run = 0
-                    self.buf.append(t)
+                    buf.append(t)
                     if self.in_link:
                         self.buf_link += len(stripped)
                 continue
-            tag = child.tag or ""
-            if not tag or tag[0] in "-!#":
+            tag = child.tag
+            action = _TAG_ACTIONS.get(tag)
+            if action is None:
+                action = _tag_action(tag)
+            if action:
+                if action == _BR:
+                    self.br_run += 1
+                    if self.br_run >= 2:
+                        self.flush(container, cid, zone, ctag, other_item)
+                        self.br_run = 2
+                    else:
+                        buf.append(" ")
+                elif action == _IMAGE:
+                    if buf:
+                        self.flush(container, cid, zone, ctag, other_item)
+                    else:
+                        self.br_run = 0
+                    self.last_image_order = len(res.blocks)
+                elif action == _INPUT and (child.attributes.get("type") or "").lower() == "password":
+                    res.has_password = True
                 continue
-            if tag == "br":
-                self.br_run += 1
-                if self.br_run >= 2:
-                    self.flush(container, zone, ctag, other_item)
-                    self.br_run = 2
+            # an element: zone, block boundary, recursion
+            attrs = child.attributes
+            own, hint = zones.profile_attrs(tag, attrs) if attrs else zones.profile_bare(tag)
+            if own:  # not NEUTRAL
+                if self._is_wrapper(child, own):
+                    own = zones.NEUTRAL
+                elif own == zones.OTHER:
+                    if attrs and _COPY_ATTR.search((attrs.get("class") or "") + (attrs.get("id") or "")):
+                        res.copyright_texts.append(child.text(deep=True, separator=" ")[:300])
+                    if buf:
+                        self.flush(container, cid, zone, ctag, other_item)
+                    else:
+                        self.br_run = 0
+                    continue
+            new_zone = own if own > zone else zone
+            if tag == "time" and new_zone != zones.OTHER:
+                when = parse_machine_date(attrs.get("datetime") or "")
+                if when is not None and not other_item:
+                    hinted = bool(_PUB_HINT.search((attrs.get("class") or "") + " " + (attrs.get("itemprop") or "")
+                                                   + " " + ("pubdate" if "pubdate" in attrs else "")))
+                    res.dates.append(DateCandidate(when, len(res.blocks), "time", hinted=hinted))
+            if tag in BLOCK_TAGS or new_zone != zone:
+                # a leaf holds no element: nothing or one text node (most paragraphs, cells and list items)
+                first = child.first_child
+                leaf = first is None or (first.next is None and first.is_text_node)
+                item = other_item
+                if tag == "li" and not other_item and not leaf:  # a leaf <li> holds no <a>: item stays False
+                    a = child.css_first("a")
+                    item = a is not None and len((a.text(deep=True) or "").strip()) >= 8
+                if buf:
+                    self.flush(container, cid, zone, ctag, other_item)
                 else:
-                    self.buf.append(" ")
-                continue
-            if tag in IMAGE_TAGS:
-                if self.buf:
-                    self.flush(container, zone, ctag, other_item)
+                    self.br_run = 0  # what flush does with an empty buffer, without the call
+                child_id = child.mem_id
+                res.parents[child_id] = cid
+                if hint != 1.0:
+                    res.hints[child_id] = hint
+                if leaf and depth < 300:
+                    # what walk() does with a single text node after a flush (empty buffer, br_run 0)
+                    if first is not None:
+                        t = first.text_content
+                        if t and not t.isspace():
+                            buf.append(t)
+                            if self.in_link:
+                                self.buf_link += len(t.strip())
+                            self.flush(child, child_id, new_zone, tag, item)
+                    continue  # no image inside: no caption box
+                start = len(res.blocks)
+                images_before = self.last_image_order
+                self.walk(child, new_zone, child, child_id, tag, item, depth + 1)
+                if buf:
+                    self.flush(child, child_id, new_zone, tag, item)
                 else:
                     self.br_run = 0
-                self.last_image_order = len(self.res.blocks)
-                self.image_since_flush = True
-                continue
-            if tag == "input" and (child.attributes.get("type") or "").lower() == "password":
-                self.res.has_password = True
-            if tag in SKIP_TAGS or tag.startswith("amp-") and tag not in ("amp-fit-text",):
-                continue
-            self._element(child, tag, zone, container, ctag, other_item, depth)
-
-    def _element(self, child: LexborNode, tag: str, zone: int, container: LexborNode, ctag: str,
-                 other_item: bool, depth: int) -> None:
-        attrs = child.attributes
-        if attrs:
-            cls, ident = attrs.get("class") or "", attrs.get("id") or ""
-            own, hint = zones.profile_attrs(tag, attrs)
-        else:
-            cls = ident = ""
-            own, hint = zones.profile_bare(tag)
-        if own != zones.NEUTRAL and self._is_wrapper(child, own):
-            own = zones.NEUTRAL
-        if own == zones.OTHER:
-            if _COPY_ATTR.search(cls + ident):
-                self.res.copyright_texts.append(child.text(deep=True, separator=" ")[:300])
-            if self.buf:
-                self.flush(container, zone, ctag, other_item)
-            else:
-                self.br_run = 0
-            return
-        new_zone = max(zone, own)
-        if tag == "time" and new_zone != zones.OTHER:
-            when = parse_machine_date(attrs.get("datetime") or "")
-            if when is not None and not other_item:
-                hinted = bool(_PUB_HINT.search(cls + " " + (attrs.get("itemprop") or "") + " " +
-                                               ("pubdate" if "pubdate" in attrs else "")))
-                self.res.dates.append(DateCandidate(when, len(self.res.blocks), "time", hinted=hinted))
-        item = other_item
-        if tag == "li" and not other_item:
-            a = child.css_first("a")
-            item = a is not None and len((a.text(deep=True) or "").strip()) >= 8
-        if tag in BLOCK_TAGS or new_zone != zone:
-            if self.buf:
-                self.flush(container, zone, ctag, other_item)
-            else:
-                self.br_run = 0  # what flush does with an empty buffer, without the call
-            cid = child.mem_id
-            self.res.parents[cid] = container.mem_id
-            if hint != 1.0:
-                self.res.hints[cid] = hint
-            start = len(self.res.blocks)
-            images_before = self.last_image_order
-            self.image_since_flush = False
-            self.walk(child, new_zone, child, tag, item, depth + 1)
-            if self.buf:
-                self.flush(child, new_zone, tag, item)
-            else:
-                self.br_run = 0
-            if tag not in ("p",) and self.last_image_order != images_before and self.last_image_order >= start:
-                self._mark_caption_box(start)
-        else:
-            if tag == "a":
+                if tag != "p" and self.last_image_order != images_before and self.last_image_order >= start:
+                    self._mark_caption_box(start)
+            elif tag == "a":
                 self.in_link += 1
-                self.walk(child, new_zone, container, ctag, item, depth + 1)
+                self.walk(child, new_zone, container, cid, ctag, other_item, depth + 1)
                 self.in_link -= 1
             else:
-                self.walk(child, new_zone, container, ctag, item, depth + 1)
+                self.walk(child, new_zone, container, cid, ctag, other_item, depth + 1)
 
     def _mark_caption_box(self, start: int) -> None:
         """A small box (table/div/figure) holding an image and under 200 characters is a photo box."""
@@ -281,8 +324,9 @@ def walk_page(body: LexborNode) -> WalkResult:
     walker = _Walker(len(body.text(deep=True) or ""))
     rid = body.mem_id
     walker.res.nodes[rid] = body
-    walker.walk(body, zones.NEUTRAL, body, body.tag or "body", False, 0)
-    walker.flush(body, zones.NEUTRAL, body.tag or "body", False)
+    tag = body.tag or "body"
+    walker.walk(body, zones.NEUTRAL, body, rid, tag, False, 0)
+    walker.flush(body, rid, zones.NEUTRAL, tag, False)
     return walker.res
 
 
@@ -294,6 +338,13 @@ def _block_score(text: str) -> float:
     return 1.0 + clauses + min(len(text) / 100.0, 3.0)
 
 
+def _chain(parents: dict[int, int], cid: int, tag: str) -> tuple[int, int | None, int | None]:
+    """The ids a block's score goes to: its paragraph's parent (or the container), and two ancestors up."""
+    first = parents.get(cid, cid) if tag in PARAGRAPH_TAGS else cid
+    second = parents.get(first)
+    return first, second, (parents.get(second) if second is not None else None)
+
+
 def choose_roots(res: WalkResult) -> list[int]:
     """Ids of the content root (and qualifying siblings), best first in document order."""
     score: dict[int, float] = {}
@@ -301,27 +352,44 @@ def choose_roots(res: WalkResult) -> list[int]:
     links: dict[int, int] = {}
     parents = res.parents
     neutral = zones.NEUTRAL
+    # A block's tag and zone are those of its container, so its (first, second, third) ancestors depend
+    # on the container alone: text and link lengths are summed per container, then handed up once.
+    # (Integer sums: the order of additions cannot change them. Scores stay summed block by block.)
+    per_container: dict[int, list] = {}
+    chain_of: dict[int, tuple[int, int | None, int | None]] = {}
     for b in res.blocks:
         if b.zone != neutral:
             continue
         cid = b.container_id
-        first = parents.get(cid, cid) if b.tag in PARAGRAPH_TAGS else cid
-        second = parents.get(first)
-        third = parents.get(second) if second is not None else None
         n = len(b.text)
         lc = b.link_chars
+        acc = per_container.get(cid)
+        if acc is None:
+            per_container[cid] = [n, lc, b.tag]
+        else:
+            acc[0] += n
+            acc[1] += lc
+        if n < 25 or lc > n * 0.5 or b.caption:
+            continue
+        chain = chain_of.get(cid)
+        if chain is None:
+            chain = chain_of[cid] = _chain(parents, cid, b.tag)
+        first, second, _ = chain
+        s = _block_score(b.text)
+        score[first] = score.get(first, 0.0) + s
+        if second is not None:
+            score[second] = score.get(second, 0.0) + s / 2
+    for cid, (n, lc, tag) in per_container.items():
+        chain = chain_of.get(cid)
+        if chain is None:
+            chain = _chain(parents, cid, tag)
+        first, second, third = chain
         # the distinct ids among (container, first, second, third): only ``first`` can repeat the container
         for node_id in ((cid, second, third) if first == cid else (cid, first, second, third)):
             if node_id is None:
                 continue
             chars[node_id] = chars.get(node_id, 0) + n
             links[node_id] = links.get(node_id, 0) + lc
-        if n < 25 or lc > n * 0.5 or b.caption:
-            continue
-        s = _block_score(b.text)
-        score[first] = score.get(first, 0.0) + s
-        if second is not None:
-            score[second] = score.get(second, 0.0) + s / 2
     final: dict[int, float] = {}
     for node_id, s in score.items():
         density = links.get(node_id, 0) / max(chars.get(node_id, 1), 1)
@@ -362,7 +430,16 @@ def _within(res: WalkResult, container_id: int, roots: set[int], cache: dict[int
 def content_blocks(res: WalkResult, roots: list[int]) -> list[Block]:
     rootset = set(roots)
     cache: dict[int, bool] = {}
-    return [b for b in res.blocks if b.zone == zones.NEUTRAL and _within(res, b.container_id, rootset, cache)]
+    neutral = zones.NEUTRAL
+    out = []
+    for b in res.blocks:
+        if b.zone == neutral:
+            inside = cache.get(b.container_id)  # the common case: a container already seen
+            if inside is None:
+                inside = _within(res, b.container_id, rootset, cache)
+            if inside:
+                out.append(b)
+    return out
 
 
 # -- cleanup ------------------------------------------------------------------------------------
@@ -370,9 +447,22 @@ def content_blocks(res: WalkResult, roots: list[int]) -> list[Block]:
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# Non-word characters common in news text (after NFKC), deleted with str.replace before the regex is needed.
+_COMMON_NON_WORD = (".", ",", '"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "(", ")", "[", "]", "-", "\u00b7", "%",
+                    ":", "/", "=", "~", "!", "?")
+
+
 def norm_key(text: str) -> str:
-    # spaces are removed by str.replace first: same result, far fewer regex matches
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).replace(" ", "")).lower()
+    # == _NON_WORD.sub("", NFKC(text)).lower(): deleting characters is order-free, so spaces and the common
+    # punctuation go with str.replace first, and the regex runs only when something non-alphanumeric is left
+    # (str.isalnum is exactly "every character is \w but not _").
+    s = unicodedata.normalize("NFKC", text).replace(" ", "")
+    for c in _COMMON_NON_WORD:
+        if c in s:
+            s = s.replace(c, "")
+    if not s.isalnum():
+        s = _NON_WORD.sub("", s)
+    return s.lower()
 
 
 # Literal pre-checks (see textscan): each regex below can only match a text holding one of these.
@@ -383,8 +473,8 @@ _WIDGET_LITS = Literals(("도배방지", "공유", "복사", "글씨", "인쇄�
                          "다른", "기사", "보내기", "본문", "맨", "으로", "태그", "#"), ("tag", "subscribe", "newsletter"))
 
 
-def _photo_credit(t: str) -> bool:
-    return _PHOTO_LITS(t) and _PHOTO_CREDIT.search(t) is not None
+def _photo_credit(t: str, lowered: list[str] | None = None) -> bool:
+    return _PHOTO_LITS.with_lower(t, [] if lowered is None else lowered) and _PHOTO_CREDIT.search(t) is not None
 
 
 def is_boilerplate(block: Block) -> bool:
@@ -394,7 +484,8 @@ def is_boilerplate(block: Block) -> bool:
         return True
     if n >= 200:  # only the unbounded checks below apply to a long block
         return _AD_LINE.match(t) is not None or ("@" in t and _EMAIL_ONLY.match(t) is not None)
-    if _COPYRIGHT_LITS(t) and _COPYRIGHT_LINE.search(t):
+    lowered: list[str] = []  # t.lower(), computed once for the guards that need it
+    if _COPYRIGHT_LITS.with_lower(t, lowered) and _COPYRIGHT_LINE.search(t):
         return True
     if _AD_LINE.match(t) or ("@" in t and _EMAIL_ONLY.match(t)):
         return True
@@ -402,11 +493,11 @@ def is_boilerplate(block: Block) -> bool:
         return True
     if n < 120 and _METADATA_LITS(t) and _METADATA_LINE.search(t) and not _SENTENCE_END.search(t):
         return True
-    if n < 150 and _photo_credit(t):
+    if n < 150 and _photo_credit(t, lowered):
         return True
-    if n < 200 and _CAPTION_MARK.match(t) and (block.after_image or _photo_credit(t)):
+    if n < 200 and _CAPTION_MARK.match(t) and (block.after_image or _photo_credit(t, lowered)):
         return True
-    if n < 60 and _WIDGET_LITS(t) and _WIDGET.search(t):
+    if n < 60 and _WIDGET_LITS.with_lower(t, lowered) and _WIDGET.search(t):
         return True
     if block.link_chars > n * 0.8 and n < 80:
         return True

@@ -16,7 +16,8 @@ close enough to the headline to count. All results are timezone-aware, Asia/Seou
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
 
 from pipelines.parse.textscan import Literals
@@ -38,23 +39,28 @@ _TIME = (
     r"(?:\s*[\[(]?\s*(?:(?P<ampm>오전|오후|AM|PM|am|pm)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
     r"(?:\s*(?::|분)\s*(?P<S>\d{1,2}))?\s*(?:분|초)?\s*(?:(?P<ampm2>AM|PM|am|pm))?\s*[\])]?)?"
 )
+# Each pattern opens with a one-character lookahead naming the characters a match can start with (the
+# first letters of the labels; the 1 or 2 of a 19xx/20xx year): a cheap test that spares trying the
+# whole pattern at every position of the text. It changes no match (re.I folds no other character
+# onto those letters).
 LABELED_DATE = re.compile(
-    rf"(?P<label>{_MODIFIED_LABELS}|{_PUBLISHED_LABELS})\s*(?:시간|일시)?\s*[:：|]?\s*{_DATE}{_TIME}", re.I
+    rf"(?=[기최입승등작게발보송배수업PpUuMmLl])(?P<label>{_MODIFIED_LABELS}|{_PUBLISHED_LABELS})\s*(?:시간|일시)?\s*[:：|]?\s*{_DATE}{_TIME}", re.I
 )
 UNLABELED_DATE = re.compile(
-    rf"(?<!\d)(?P<y>(?:19|20)\d{{2}})\s*(?:[.\-/]|년)\s*(?P<m>\d{{1,2}})\s*(?:[.\-/]|월)\s*(?P<d>\d{{1,2}})\s*(?:일|\.)?"
+    rf"(?=[12])(?<!\d)(?P<y>(?:19|20)\d{{2}})\s*(?:[.\-/]|년)\s*(?P<m>\d{{1,2}})\s*(?:[.\-/]|월)\s*(?P<d>\d{{1,2}})\s*(?:일|\.)?"
     rf"(?:\s*\(?\s*[월화수목금토일](?:요일)?\s*\)?)?{_TIME}(?!\d)"
 )
 _MODIFIED = re.compile(rf"^(?:{_MODIFIED_LABELS})", re.I)
-# Necessary conditions (see textscan): every DATE has digits around a separator, every LABEL one of these words.
-_DATE_HINT = re.compile(r"\d\s*(?:[.\-/]|년)\s*\d")
+# Necessary conditions (see textscan): every DATE is digits, a separator, one or two digits, a separator and
+# a digit (the shape of y-m-d in both date patterns); every LABEL is one of these words.
+DATE_SHAPE = re.compile(r"\d\s*(?:[.\-/]|년)\s*\d{1,2}\s*(?:[.\-/]|월)\s*\d")
+_DATE_HINT = DATE_SHAPE
 _LABEL_LITS = Literals(("입력", "승인", "등록", "작성", "게재", "발행", "게시", "보도", "송고", "배포", "수정", "업데이트"),
                        ("posted", "published", "updated", "modified"))
 _FOOTER_CONTEXT = re.compile(r"등록번호|발행인|편집인|사업자|청소년보호|등록\s*일자\s*:\s*\d{4}[.\-]\d{1,2}[.\-]\d{1,2}\s*\|")
 
 
-@dataclass(frozen=True)
-class BylineDate:
+class BylineDate(NamedTuple):  # immutable like the frozen dataclass it was, and ~3x cheaper to create
     when: datetime
     labeled: bool
     modified: bool
@@ -82,10 +88,17 @@ def _build(match: re.Match[str]) -> datetime | None:
     return when if plausible(when) else None
 
 
+_EARLIEST = datetime(1990, 1, 1, tzinfo=SEOUL)
+_LEEWAY = timedelta(days=2)
+
+
+_LEEWAY_S = _LEEWAY.total_seconds()
+
+
 def plausible(when: datetime) -> bool:
     """A publish time between 1990 and two days from now (never a far-future or epoch placeholder)."""
-    now = datetime.now(SEOUL)
-    return datetime(1990, 1, 1, tzinfo=SEOUL) <= when <= now + timedelta(days=2)
+    # when <= now + 2 days, compared as POSIX seconds (datetime.now is time.time() in a costlier wrapper)
+    return _EARLIEST <= when and when.timestamp() <= time.time() + _LEEWAY_S
 
 
 _SPACE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2} \d")
@@ -123,7 +136,14 @@ def parse_machine_date(value: object) -> datetime | None:
 
 def byline_dates(text: str) -> list[BylineDate]:
     """Every labelled date in a short text, in order; unlabeled full dates after them."""
-    if _DATE_HINT.search(text) is None or _FOOTER_CONTEXT.search(text):
+    if _DATE_HINT.search(text) is None:
+        return []
+    return shaped_byline_dates(text)
+
+
+def shaped_byline_dates(text: str) -> list[BylineDate]:
+    """``byline_dates`` for a text the caller has already found to match ``DATE_SHAPE``."""
+    if _FOOTER_CONTEXT.search(text):
         return []
     found: list[BylineDate] = []
     spans: list[tuple[int, int]] = []

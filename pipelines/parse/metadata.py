@@ -17,8 +17,8 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Callable, Iterable
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -165,7 +165,13 @@ def _usable(candidate: str | None, page_url: str) -> str | None:
     c = candidate.strip()
     if not c or c.lower().startswith(("javascript:", "#", "about:", "data:")):
         return None
-    absolute = urljoin(page_url, c) if page_url else c
+    if page_url and c.startswith(("http://", "https://")) and ";" not in c and urlsplit(c).netloc:
+        # what urljoin returns for an absolute URL with a host, without its second parse: the URL itself
+        # when the scheme differs from the page's, else the URL re-assembled from its parts (no ";params")
+        parts = urlsplit(c)
+        absolute = c if parts.scheme != urlsplit(page_url).scheme else urlunsplit(parts)
+    else:
+        absolute = urljoin(page_url, c) if page_url else c
     parts = urlsplit(absolute)
     if parts.scheme not in ("http", "https"):
         return None
@@ -199,7 +205,7 @@ def copyright_name(text: str) -> str | None:
     return None
 
 
-def outlet_name(meta: PageMeta, copyright_texts: Callable[[], list[str]], page_url: str) -> str | None:
+def outlet_name(meta: PageMeta, copyright_texts: Callable[[], Iterable[str]], page_url: str) -> str | None:
     for value in (meta.meta.get("og:site_name"), meta.jsonld_publisher, meta.meta.get("application-name"),
                   meta.meta.get("twitter:site") if (meta.meta.get("twitter:site") or "").strip("@").strip() and
                   not (meta.meta.get("twitter:site") or "").startswith("@") else None):

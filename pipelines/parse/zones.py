@@ -86,16 +86,25 @@ def profile_bare(tag: str) -> tuple[int, float]:
 _ATTR_PROFILES: dict[tuple[str | None, ...], tuple[int, float]] = {}
 
 
+# The attributes profile() reads besides class and id.
+_PROFILE_ATTRS = frozenset({"role", "itemprop", "hidden", "aria-hidden", "style"})
+
+
 def profile_attrs(tag: str, attrs: dict[str, str | None]) -> tuple[int, float]:
     """``profile`` from an element's attribute dict, cached on the raw attribute values it depends on."""
-    key = (tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("itemprop"),
-           "" if attrs.get("hidden") is None else "h", attrs.get("aria-hidden"), attrs.get("style"))
+    cls, ident = attrs.get("class"), attrs.get("id")
+    if len(attrs) == (cls is not None) + (ident is not None) or _PROFILE_ATTRS.isdisjoint(attrs):
+        # no attribute the profile reads besides class and id (the common case: plain, class/id or href only)
+        key: tuple[str | None, ...] = (tag, cls, ident)
+    else:
+        key = (tag, cls, ident, attrs.get("role"), attrs.get("itemprop"), "" if attrs.get("hidden") is None else "h",
+               attrs.get("aria-hidden"), attrs.get("style"))
     found = _ATTR_PROFILES.get(key)
     if found is None:
         if len(_ATTR_PROFILES) >= 8192:
             _ATTR_PROFILES.clear()
         found = _ATTR_PROFILES[key] = profile(
-            tag, attrs.get("class") or "", attrs.get("id") or "", (attrs.get("role") or "").lower(),
+            tag, cls or "", ident or "", (attrs.get("role") or "").lower(),
             (attrs.get("itemprop") or "").lower(), is_hidden(attrs))
     return found
 
