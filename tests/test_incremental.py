@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings
+from tests.support.materializations import materialization_metadata
 from tests.support.http_server import Response, conditional, serve
 from tests.support.paths import SEED_CORPUS
 from tests.test_pipeline_e2e import FACT_TABLES, snapshot
@@ -24,14 +25,6 @@ def _page_routes() -> dict:
         routes[f"/news/{e['file']}"] = conditional(
             Response(200, {"Content-Type": f"text/html; charset={e['encoding']}"}, body), etag=f'"v1-{i}"')
     return routes
-
-
-def _metadata(result, key: list[str]) -> dict:
-    for ev in result.get_asset_materialization_events():
-        m = ev.step_materialization_data.materialization
-        if m.asset_key == dg.AssetKey(key):
-            return {k: getattr(v, "value", v) for k, v in m.metadata.items()}
-    raise AssertionError(f"no materialisation of {key}")
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +72,9 @@ def test_quiet_night_asks_with_validators_and_gets_304(nights):
 
 
 def test_quiet_night_parses_and_extracts_nothing(nights):
-    assert _metadata(nights["second"], ["raw", "articles"])["parsed_this_run"] == 0
-    assert _metadata(nights["second"], ["raw", "money_mentions"])["articles_extracted_this_run"] == 0
-    assert _metadata(nights["first"], ["raw", "articles"])["parsed_this_run"] == 4
+    assert materialization_metadata(nights["second"])["articles"]["parsed_this_run"] == 0
+    assert materialization_metadata(nights["second"])["money_mentions"]["articles_extracted_this_run"] == 0
+    assert materialization_metadata(nights["first"])["articles"]["parsed_this_run"] == 4
 
 
 def test_quiet_night_adds_no_rows(nights):

@@ -92,9 +92,9 @@ def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypa
     dg.materialize([discovered_urls, fetched_pages, parsed_articles], resources=defs.resources, instance=instance)
     monkeypatch.setattr(pipelines.parse, "PARSER_VERSION", "parse-next")
     result = dg.materialize([parsed_articles], resources=defs.resources, instance=instance)
-    meta = {m.asset_key.path[-1]: m.metadata for m in
-            (e.step_materialization_data.materialization for e in result.get_asset_materialization_events())}
-    assert meta["articles"]["parsed_this_run"].value == 4
+    from tests.support.materializations import materialization_metadata
+
+    assert materialization_metadata(result)["articles"]["parsed_this_run"] == 4
     con = duckdb.connect(str(tmp_path / "news.duckdb"), read_only=True)
     assert con.execute("select count(distinct parser_version), any_value(parser_version) from raw.page_parses"
                        ).fetchone() == (1, "parse-next")
@@ -117,12 +117,7 @@ def test_rederive_all_reparses_and_reextracts_every_kept_page_without_fetching(t
     assets = [discovered_urls, fetched_pages, parsed_articles, text_mentions]
     dg.materialize(assets, resources=defs.resources, instance=instance)
 
-    def counts(result):
-        out = {}
-        for e in result.get_asset_materialization_events():
-            m = e.step_materialization_data.materialization
-            out[m.asset_key.path[-1]] = {k: getattr(v, "value", v) for k, v in m.metadata.items()}
-        return out
+    from tests.support.materializations import materialization_metadata as counts
 
     quiet = counts(dg.materialize([parsed_articles, text_mentions], resources=defs.resources, instance=instance))
     assert quiet["articles"]["parsed_this_run"] == 0 and quiet["sentences"]["articles_extracted_this_run"] == 0
