@@ -6,7 +6,7 @@ All are WARN: at 3 a.m. an operator wants the night's data landed and a visible 
 
 import dagster as dg
 
-from .resources import WarehouseResource
+from .resources import WAREHOUSE_POOL, WarehouseResource
 
 FAILURE_RATE_THRESHOLD = 0.5
 STALE_AFTER_DAYS = 2
@@ -18,6 +18,7 @@ def _latest_run(con) -> str | None:
 
 
 @dg.asset_check(asset=dg.AssetKey(["raw", "fetch_log"]), name="fetch_failure_rate_per_source",
+                pool=WAREHOUSE_POOL,
                 description=f"Warns when more than {FAILURE_RATE_THRESHOLD:.0%} of a source's URLs failed in the latest run.")
 def fetch_failure_rate_per_source(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
@@ -38,6 +39,7 @@ def fetch_failure_rate_per_source(warehouse: WarehouseResource) -> dg.AssetCheck
 
 
 @dg.asset_check(asset=dg.AssetKey(["raw", "articles"]), name="sources_still_delivering",
+                pool=WAREHOUSE_POOL,
                 description="Warns when a source that delivered articles in an earlier run delivered none in the latest run.")
 def sources_still_delivering(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
@@ -62,6 +64,7 @@ def sources_still_delivering(warehouse: WarehouseResource) -> dg.AssetCheckResul
 
 
 @dg.asset_check(asset=dg.AssetKey(["marts", "dim_articles"]), name="articles_without_publish_date",
+                pool=WAREHOUSE_POOL,
                 description="Reports how many articles state no publish date (their events cannot be dated).")
 def articles_without_publish_date(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
@@ -78,6 +81,7 @@ def articles_without_publish_date(warehouse: WarehouseResource) -> dg.AssetCheck
 
 
 @dg.asset_check(asset=dg.AssetKey(["marts", "dim_articles"]), name="newest_article_is_fresh",
+                pool=WAREHOUSE_POOL,
                 description=f"Warns when the newest article was published more than {STALE_AFTER_DAYS} days ago.")
 def newest_article_is_fresh(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:

@@ -81,10 +81,13 @@ def summarize(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
-def run_nightly() -> int:
+def run_nightly(first_day: str | None = None, last_day: str | None = None) -> int:
+    """Run nightly_refresh in process: by default for the newest news day (what the schedule does at 02:00);
+    with first_day..last_day, one run over that range of days (a backfill)."""
     import dagster as dg
 
     from .definitions import defs
+    from .partitions import newest_news_day, range_tags, window_for
 
     settings = load_settings()
     os.environ["NEWS_WAREHOUSE"] = str(settings.warehouse_path)
@@ -94,14 +97,27 @@ def run_nightly() -> int:
     # dbt's own progress lines go to a log file beside the warehouse; the console gets the summary
     log_path = settings.warehouse_path.parent / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    last_day = last_day or newest_news_day()
+    first_day = first_day or last_day
+    try:
+        window = window_for(first_day, last_day)
+    except ValueError as exc:
+        print(f"nightly_refresh not started: {exc}", file=sys.stderr)
+        return 2
+    if first_day == last_day:
+        partition = {"partition_key": first_day}
+    else:
+        partition = {"tags": range_tags(first_day, last_day)}
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG,
+                                        **partition)
     wall = time.monotonic() - started
     checks = result.get_asset_check_evaluations()
     passed = sum(1 for c in checks if c.passed)
     failed = [c for c in checks if not c.passed]
     print()
     print(f"nightly_refresh {'succeeded' if result.success else 'FAILED'} in {wall:.1f} s  (run {result.run_id})")
+    print(f"  news days    : {window.describe()}")
     print(f"  sources file : {settings.sources_path}")
     print(f"  warehouse    : {settings.warehouse_path}")
     print(f"  dbt log      : {log_path}")
@@ -134,13 +150,15 @@ def dbt_build_check() -> int:
 
     from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
     from .definitions import build_definitions
+    from .partitions import newest_news_day
     from .settings import DEFAULT_SOURCES, Settings
 
     with tempfile.TemporaryDirectory(prefix="news-dbt-") as tmp:
         warehouse = Path(tmp) / "news.duckdb"
         defs = build_definitions(Settings(sources_path=DEFAULT_SOURCES, warehouse_path=warehouse))
         result = dg.materialize([discovered_urls, fetched_pages, parsed_articles, text_mentions],
-                                resources=defs.resources, instance=dg.DagsterInstance.ephemeral())
+                                resources=defs.resources, instance=dg.DagsterInstance.ephemeral(),
+                                partition_key=newest_news_day())
         if not result.success:
             print("raw stages failed; dbt build not run", file=sys.stderr)
             return 1
@@ -156,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export", "report"])
     ap.add_argument("--out", help="export: the folder (default export/); report: the file (default report/index.html)")
     ap.add_argument("--force", action="store_true", help="prepare: parse even when nothing changed")
+    ap.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD",
+                    help="run: first news day of a backfill (default: the newest complete day, Asia/Seoul)")
+    ap.add_argument("--to", dest="last_day", metavar="YYYY-MM-DD",
+                    help="run: last news day of a backfill (default: the newest complete day)")
     a = ap.parse_args(argv)
     os.chdir(PROJECT_DIR)
     if a.command == "prepare":
@@ -179,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     prepare()
     if a.command == "run":
-        return run_nightly()
+        return run_nightly(a.first_day, a.last_day)
     return dbt_build_check()
 
 

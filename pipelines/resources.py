@@ -10,6 +10,10 @@ import duckdb
 from . import warehouse as wh
 from .sources.config import SourcesConfig, load_sources
 
+# Every step that opens the warehouse file -- writers, and readers too: DuckDB's file lock keeps a reader in
+# another process out while one writes -- is in this Dagster pool, limited to one step at a time (dagster.yaml).
+WAREHOUSE_POOL = "duckdb_writer"
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB file the raw stages write (one writer at a time: the `duckdb_writer` pool)."""

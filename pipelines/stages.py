@@ -18,6 +18,7 @@ import duckdb
 
 from . import warehouse as wh
 from .fetch.types import Discovered, FetchResult
+from .partitions import DayWindow
 from .sources.config import SourcesConfig
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,17 @@ class StageReport:
 # ---------------------------------------------------------------- discover
 
 def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str,
-                   now: datetime | None = None) -> StageReport:
+                   now: datetime | None = None, window: DayWindow | None = None) -> StageReport:
+    """Discover every source; with a `window` (the run's news days) keep only the entries listed in it."""
     from .fetch import discover
 
     now = now or wh.utcnow()
     items, failures = discover(config, now=now, robots=robots_cache(run_id))
+    outside = Counter()
+    if window is not None:
+        kept = [i for i in items if window.admits(i.lastmod_hint)]
+        outside.update(i.source_name for i in items if not window.admits(i.lastmod_hint))
+        items = kept
     rows = wh.discovered_rows(run_id, items, now)
     wh.record_discovered(con, run_id, rows)
     if failures:
@@ -64,8 +71,10 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
     failed_sources = {f.source_name for f in failures}
     for src in config.sources:
         report.by_source[src.name] = {"urls": per_source.get(src.name, 0),
+                                      "listed_on_other_days": outside.get(src.name, 0),
                                       "source_errors": sum(1 for f in failures if f.source_name == src.name)}
-    report.counts = {"urls": len(rows), "sources": len(config.sources), "sources_failed": len(failed_sources)}
+    report.counts = {"urls": len(rows), "sources": len(config.sources), "sources_failed": len(failed_sources),
+                     "listed_on_other_days": sum(outside.values())}
     report.errors = [f"{f.source_name}: {f.url}: {f.outcome}: {f.error}" for f in failures]
     dead = [s.name for s in config.sources if s.name in failed_sources and per_source.get(s.name, 0) == 0]
     if config.sources and len(dead) == len(config.sources):

@@ -17,6 +17,7 @@ from pipelines.export import BOM, MARTS, export_marts
 from pipelines.publish import published_path
 from pipelines.report import render_report, report_data, write_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings, dbt_executable
+from pipelines.partitions import newest_news_day
 from tests.support.chromium import ensure_chromium, run_chromium
 from tests.support.paths import SEED_CORPUS
 
@@ -40,7 +41,8 @@ def warehouse(tmp_path_factory):
                        f"  - {{name: extra, kind: html_dir, path: '{extra}'}}\n", encoding="utf-8")
     path = tmp / "news.duckdb"
     defs = build_definitions(Settings(sources_path=sources, warehouse_path=path))
-    assert defs.resolve_job_def("nightly_refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral()).success
+    assert defs.resolve_job_def("nightly_refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key=newest_news_day()).success
     return path
 
 

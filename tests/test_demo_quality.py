@@ -8,6 +8,7 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.settings import DEFAULT_SOURCES, Settings
+from pipelines.partitions import newest_news_day
 from tests.support.paths import DEMO_DIR
 from tests.test_pipeline_e2e import score
 
@@ -19,7 +20,7 @@ def demo_warehouse(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("demo") / "news.duckdb"
     defs = build_definitions(Settings(sources_path=DEFAULT_SOURCES, warehouse_path=warehouse))
     result = defs.resolve_job_def("nightly_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=newest_news_day())
     assert result.success
     return warehouse
 

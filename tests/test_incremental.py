@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings
+from pipelines.partitions import newest_news_day
 from tests.support.materializations import materialization_metadata
 from tests.support.http_server import Response, conditional, serve
 from tests.support.paths import SEED_CORPUS
@@ -50,10 +51,10 @@ sources:
         job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
             "nightly_refresh")
         instance = dg.DagsterInstance.ephemeral()
-        first = job.execute_in_process(instance=instance)
+        first = job.execute_in_process(instance=instance, partition_key=newest_news_day())
         before = snapshot(warehouse)
         requests_after_first = srv.count()
-        second = job.execute_in_process(instance=instance)
+        second = job.execute_in_process(instance=instance, partition_key=newest_news_day())
         after = snapshot(warehouse)
         second_requests = srv.requests[requests_after_first:]
         yield {"first": first, "second": second, "before": before, "after": after,

@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings
+from pipelines.partitions import newest_news_day
 from tests.support.paths import SCORE_PY, SEED_CORPUS, SEED_GOLD
 
 CONTRACT = {
@@ -136,9 +137,11 @@ sources:
         defs = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse))
         job = defs.resolve_job_def("nightly_refresh")
         instance = dg.DagsterInstance.ephemeral()
-        first = job.execute_in_process(instance=instance, raise_on_error=False)
+        first = job.execute_in_process(instance=instance, raise_on_error=False,
+                                    partition_key=newest_news_day())
         after_first = snapshot(warehouse) if first.success else None
-        second = job.execute_in_process(instance=instance, raise_on_error=False)
+        second = job.execute_in_process(instance=instance, raise_on_error=False,
+                                    partition_key=newest_news_day())
         after_second = snapshot(warehouse) if second.success else None
         yield {"first": first, "second": second, "warehouse": warehouse, "site": site,
                "after_first": after_first, "after_second": after_second}

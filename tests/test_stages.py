@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pipelines import stages
+from pipelines.partitions import newest_news_day
 
 
 def test_only_html_dir_sources_read_files_and_only_inside_their_folder(tmp_path):
@@ -66,7 +67,8 @@ sources:
     warehouse = tmp_path / "news.duckdb"
     defs = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse))
     with pytest.raises(Exception, match="every source failed"):
-        dg.materialize([discovered_urls], resources=defs.resources, instance=dg.DagsterInstance.ephemeral())
+        dg.materialize([discovered_urls], resources=defs.resources, instance=dg.DagsterInstance.ephemeral(),
+                       partition_key=newest_news_day())
     # the failures are still recorded, with their URL and what went wrong
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("select source_name, outcome, error from raw.fetch_log order by source_name").fetchall()
@@ -89,7 +91,8 @@ def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypa
     sources.write_text(f"sources:\n  - {{name: seeds, kind: html_dir, path: '{SEED_CORPUS}'}}\n", encoding="utf-8")
     defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
     instance = dg.DagsterInstance.ephemeral()
-    dg.materialize([discovered_urls, fetched_pages, parsed_articles], resources=defs.resources, instance=instance)
+    dg.materialize([discovered_urls, fetched_pages, parsed_articles], resources=defs.resources, instance=instance,
+                   partition_key=newest_news_day())
     monkeypatch.setattr(pipelines.parse, "PARSER_VERSION", "parse-next")
     result = dg.materialize([parsed_articles], resources=defs.resources, instance=instance)
     from tests.support.materializations import materialization_metadata
@@ -115,7 +118,7 @@ def test_rederive_all_reparses_and_reextracts_every_kept_page_without_fetching(t
     defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
     instance = dg.DagsterInstance.ephemeral()
     assets = [discovered_urls, fetched_pages, parsed_articles, text_mentions]
-    dg.materialize(assets, resources=defs.resources, instance=instance)
+    dg.materialize(assets, resources=defs.resources, instance=instance, partition_key=newest_news_day())
 
     from tests.support.materializations import materialization_metadata as counts
 
@@ -148,7 +151,7 @@ def test_robots_txt_is_fetched_once_per_host_per_run(tmp_path):
                            f"  - {{name: map, kind: sitemap, url: '{srv.url('/sitemap.xml')}'}}\n", encoding="utf-8")
         defs = build_definitions(Settings(sources_path=sources, warehouse_path=tmp_path / "news.duckdb"))
         result = dg.materialize([discovered_urls, fetched_pages], resources=defs.resources,
-                                instance=dg.DagsterInstance.ephemeral())
+                                instance=dg.DagsterInstance.ephemeral(), partition_key=newest_news_day())
         assert result.success
         assert srv.count("/robots.txt") == 1
         assert srv.count("/a.html") == 1 and srv.count("/private/c.html") == 0

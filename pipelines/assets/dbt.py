@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from ..resources import WarehouseResource
+from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -58,7 +58,7 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    pool="duckdb_writer",
+    pool=WAREHOUSE_POOL,
 )
 def news_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file

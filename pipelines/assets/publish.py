@@ -2,7 +2,7 @@
 import dagster as dg
 
 from ..publish import publish_snapshot
-from ..resources import WarehouseResource
+from ..resources import WAREHOUSE_POOL, WarehouseResource
 
 MARTS = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches"]
 
@@ -12,7 +12,7 @@ MARTS = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_o
     group_name="published",
     kinds={"duckdb"},
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
-    pool="duckdb_writer",
+    pool=WAREHOUSE_POOL,
     description="warehouse/published/news.duckdb: a consistent copy, replaced atomically each run. Open it "
                 "read-only from the DuckDB CLI, Python or a notebook while the nightly run writes the original.",
 )

@@ -4,14 +4,21 @@ Each asset is a thin wrapper: open the warehouse, call the stage in pipelines.st
 preview as materialisation metadata.
 """
 
+import warnings
+
 import dagster as dg
 
 from .. import stages
 from .. import warehouse as wh
-from ..resources import SourcesResource, WarehouseResource
+from ..partitions import NEWS_DAYS, window_of_context
+from ..resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
-WRITER_POOL = "duckdb_writer"
+WRITER_POOL = WAREHOUSE_POOL
 KINDS = {"python", "duckdb"}
+# The fetch side is partitioned by Seoul news day (see pipelines/partitions.py); a backfill of a day range runs
+# as one run, so the crawler's politeness, robots cache and connection pool span the whole range.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
+FETCH_SIDE = {"partitions_def": NEWS_DAYS, "backfill_policy": dg.BackfillPolicy.single_run()}
 
 
 class RederiveConfig(dg.Config):
@@ -42,14 +49,18 @@ def _errors_md(errors: list[str], limit: int = 20) -> str:
     group_name="raw",
     kinds=KINDS,
     pool=WRITER_POOL,
-    description="URLs yielded by every source of the sources file (html_dir, urls, rss/atom, sitemap). "
-                "A source that fails is recorded in raw.fetch_log as feed_error and the run goes on.",
+    description="URLs yielded by every source of the sources file (html_dir, urls, rss/atom, sitemap) whose "
+                "listing date falls on the run's news days (the newest day also takes undated and later "
+                "entries). A source that fails is recorded in raw.fetch_log as feed_error and the run goes on.",
+    **FETCH_SIDE,
 )
 def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                     sources: SourcesResource) -> dg.MaterializeResult:
     config = sources.load()
+    window = window_of_context(context)
+    context.log.info(f"news days: {window.describe()}")
     with warehouse.connect() as con:
-        report = stages.discover_stage(con, config, context.run.run_id)
+        report = stages.discover_stage(con, config, context.run.run_id, window=window)
         preview = wh.preview_markdown(con, "select source_name, url, title_hint from raw.discovered_urls "
                                            "where run_id = ? order by source_name, url limit 10", [context.run.run_id])
     for err in report.errors:
@@ -58,6 +69,8 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         "dagster/row_count": report.counts["urls"],
         "sources": report.counts["sources"],
         "sources_failed": report.counts["sources_failed"],
+        "news_days": window.describe(),
+        "listed_on_other_days": report.counts["listed_on_other_days"],
         "per_source": dg.MetadataValue.md(_md_table(report.by_source)),
         "source_errors": dg.MetadataValue.md(_errors_md(report.errors)),
         "preview": dg.MetadataValue.md(preview),
@@ -73,6 +86,7 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                      description="One row per URL per run: outcome, HTTP status, attempts, error."),
     ],
     pool=WRITER_POOL,
+    **FETCH_SIDE,
 )
 def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource):
     config = sources.load()
