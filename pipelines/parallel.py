@@ -66,9 +66,10 @@ class Pool:
             self._ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._ex
 
-    def map_chunks(self, fn: Callable[[list[T]], R], items: Iterable[T], *, chunk: int = CHUNK) -> Iterator[R]:
+    def map_chunks(self, fn: Callable[[list[T]], R], items: Iterable[T], *, chunk: int | None = None) -> Iterator[R]:
         """fn over consecutive chunks of items, results in order, at most 2 chunks per worker in flight."""
         ex = self.executor()
+        chunk = chunk or CHUNK
         in_flight: deque[Future[R]] = deque()
         for part in _chunks(items, chunk):
             in_flight.append(ex.submit(fn, part))
@@ -90,8 +91,9 @@ class Pool:
 
 
 def map_chunks(fn: Callable[[list[T]], R], items: Sequence[T], pool: Pool | None, *,
-               chunk: int = CHUNK) -> Iterator[R]:
+               chunk: int | None = None) -> Iterator[R]:
     """fn over chunks of items: in the pool when one is given, else in this process."""
+    chunk = chunk or CHUNK
     if pool is None:
         for part in _chunks(items, chunk):
             yield fn(part)
@@ -101,7 +103,7 @@ def map_chunks(fn: Callable[[list[T]], R], items: Sequence[T], pool: Pool | None
 
 def pool_for(n_items: int) -> Pool | None:
     """A pool when n_items is worth one (see the module docstring), else None (run in process)."""
-    return Pool(min(worker_count(), max(1, n_items // CHUNK))) if uses_pool(n_items) else None
+    return Pool(min(worker_count(), max(1, -(-n_items // CHUNK)))) if uses_pool(n_items) else None
 
 
 def flatten(results: Iterable[list[Any]]) -> Iterator[Any]:
