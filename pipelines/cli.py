@@ -1,7 +1,7 @@
 """Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
 
 prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
-run              run the `nightly_refresh` job once, in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
+run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
                  print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
 export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
@@ -81,9 +81,10 @@ def summarize(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
-def run_nightly(first_day: str | None = None, last_day: str | None = None) -> int:
+def run_nightly(first_day: str | None = None, last_day: str | None = None, full_build: bool = False) -> int:
     """Run nightly_refresh in process: by default for the newest news day (what the schedule does at 02:00);
-    with first_day..last_day, one run over that range of days (a backfill)."""
+    with first_day..last_day, one run over that range of days (a backfill). full_build: dbt rebuilds every
+    model and runs every test (default: only what is downstream of the raw tables that changed)."""
     import dagster as dg
 
     from .definitions import defs
@@ -109,7 +110,10 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None) -> in
     else:
         partition = {"tags": range_tags(first_day, last_day)}
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG,
+        run_config = dict(QUIET_RUN_CONFIG)
+        if full_build:
+            run_config["ops"] = {"news_dbt_models": {"config": {"full_build": True}}}
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
                                         **partition)
     wall = time.monotonic() - started
     checks = result.get_asset_check_evaluations()
@@ -178,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="run: first news day of a backfill (default: the newest complete day, Asia/Seoul)")
     ap.add_argument("--to", dest="last_day", metavar="YYYY-MM-DD",
                     help="run: last news day of a backfill (default: the newest complete day)")
+    ap.add_argument("--full-build", action="store_true",
+                    help="run: dbt rebuilds every model and runs every test (default: only the models downstream "
+                         "of the raw tables that changed since the last build)")
     a = ap.parse_args(argv)
     os.chdir(PROJECT_DIR)
     if a.command == "prepare":
@@ -201,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     prepare()
     if a.command == "run":
-        return run_nightly(a.first_day, a.last_day)
+        return run_nightly(a.first_day, a.last_day, full_build=a.full_build)
     return dbt_build_check()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,13 +17,15 @@ from typing import Any
 
 import duckdb
 
+from . import parallel
 from . import warehouse as wh
 from .fetch.types import Discovered, FetchResult
 from .partitions import DayWindow
 from .sources.config import SourcesConfig
 
 log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 1000  # fetch results per write
+WRITE_BATCH = 2000  # pages / articles per read + write of the parse and extract stages
 _ROBOTS_BY_RUN: dict[str, Any] = {}
 
 
@@ -112,11 +115,24 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     report = StageReport()
     pending: list[FetchResult] = []
     totals: Counter[str] = Counter()
+    # the writes run on one writer thread while the event loop keeps fetching (one batch in flight at a time)
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch-writer")
+    in_flight: list[Future] = []
+
+    def write(batch: list[FetchResult]) -> None:
+        for k, v in wh.record_fetches(con, run_id, batch).items():
+            totals[k] += v
+        for r in batch:  # the bytes are stored: the run does not keep 100k pages in memory
+            r.content = None
+
+    def wait() -> None:
+        while in_flight:
+            in_flight.pop().result()
 
     def flush() -> None:
         if pending:
-            for k, v in wh.record_fetches(con, run_id, pending).items():
-                totals[k] += v
+            wait()
+            in_flight.append(writer.submit(write, list(pending)))
             pending.clear()
 
     def on_result(r: FetchResult) -> None:
@@ -124,10 +140,14 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
         if len(pending) >= BATCH:
             flush()
 
-    results = fetch_all(items, config, validators=validators, on_result=on_result, robots=robots_cache(run_id))
-    if not pending and results and not totals:
-        pending.extend(results)  # a fetcher that does not call on_result
-    flush()
+    try:
+        results = fetch_all(items, config, validators=validators, on_result=on_result, robots=robots_cache(run_id))
+        if not pending and results and not totals and not in_flight:
+            pending.extend(results)  # a fetcher that does not call on_result
+        flush()
+        wait()
+    finally:
+        writer.shutdown(wait=True)
     outcomes = Counter(r.outcome for r in results)
     for r in results:
         report.by_source.setdefault(r.source_name, Counter())[r.outcome] += 1
@@ -168,70 +188,122 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
     return {**base, "outcome": "article", "article_key": key}, article
 
 
-def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) -> StageReport:
-    """Parse stored pages not yet parsed by this parser version (or every kept page with reparse_all)."""
+def _parse_chunk(recs: list[dict[str, Any]]) -> list[tuple[str, dict, dict | None]]:
+    """Worker side of the parse stage: stored (compressed) pages → (url, page_parses row, articles row)."""
     from .parse import PARSER_VERSION, parse_page
 
+    out = []
+    for rec in recs:
+        rec = wh.decompress_page(rec)
+        parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
+        out.append((rec["url"], parsed, article))
+    return out
+
+
+def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) -> StageReport:
+    """Parse stored pages not yet parsed by this parser version (or every kept page with reparse_all).
+
+    Pages are read and written in batches of WRITE_BATCH; the parsing itself runs on every core (see
+    pipelines.parallel) and the results come back in page order, so the output does not depend on it."""
+    from .parse import PARSER_VERSION
 
     report = StageReport()
     outcomes: Counter[str] = Counter()
     parses: list[dict] = []
     articles: dict[str, dict] = {}
+    written: set[str] = set()  # article keys written by this run: the newest fetch of a canonical URL wins
 
     def flush() -> None:
         if parses:
             wh.record_parses(con, parses, list(articles.values()))
+            written.update(articles)
             parses.clear()
             articles.clear()
 
-    for rec in list(wh.pages_to_parse(con, PARSER_VERSION, all_pages=reparse_all)):
-        parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
-        outcomes[parsed["outcome"]] += 1
-        parses.append(parsed)
-        if article:
-            # two URLs with one canonical URL in a batch: the newest fetch wins (pages come newest first)
-            articles.setdefault(article["article_key"], article)
-        if parsed["error"]:
-            report.errors.append(f"{rec['url']}: {parsed['outcome']}: {parsed['error']}")
-        if len(parses) >= BATCH:
-            flush()
-    flush()
+    keys = wh.page_keys_to_parse(con, PARSER_VERSION, all_pages=reparse_all)
+    pool = parallel.pool_for(len(keys))
+    try:
+        results = parallel.flatten(parallel.map_chunks(_parse_chunk, wh.iter_pages(con, keys, WRITE_BATCH), pool))
+        for url, parsed, article in results:
+            outcomes[parsed["outcome"]] += 1
+            parses.append(parsed)
+            if article and article["article_key"] not in written:
+                # two URLs with one canonical URL: the newest fetch wins (pages come newest first)
+                articles.setdefault(article["article_key"], article)
+            if parsed["error"]:
+                report.errors.append(f"{url}: {parsed['outcome']}: {parsed['error']}")
+            if len(parses) >= WRITE_BATCH:
+                flush()
+        flush()
+    finally:
+        if pool is not None:
+            pool.close()
     # an article whose only page stopped being an article is removed with its mentions
-    with wh.transaction(con):
+    with wh.timed_write(), wh.transaction(con):
         con.execute("""
             delete from raw.articles a where not exists (
                 select 1 from raw.page_parses pp where pp.article_key = a.article_key and pp.outcome = 'article')
         """)
-    wh.drop_orphan_mentions(con)
+    with wh.timed_write():
+        wh.drop_orphan_mentions(con)
     report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()}}
     return report
 
 
 # ---------------------------------------------------------------- extract
 
-def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int = 200, *,
-                  reextract_all: bool = False) -> StageReport:
-    """Extract mentions from articles whose body or extractor changed (or all of them with reextract_all)."""
+def _extract_chunk(arts: list[dict[str, Any]]) -> list[tuple[dict, dict | None, str | None]]:
+    """Worker side of the extract stage: articles → (article without body, mention rows per table, error)."""
     from .extract import EXTRACTOR_VERSION, extract_article
 
+    out = []
+    for art in arts:
+        meta = {k: v for k, v in art.items() if k != "body"}
+        try:
+            mentions = extract_article(art["body"], art["published_at"])
+        except Exception as exc:  # noqa: BLE001 - one bad body must not stop the run
+            out.append((meta, None, f"{art['article_key']}: {type(exc).__name__}: {exc}"))
+            continue
+        out.append((meta, wh.mention_rows(art["article_key"], mentions, EXTRACTOR_VERSION), None))
+    return out
 
+
+def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None, *,
+                  reextract_all: bool = False) -> StageReport:
+    """Extract mentions from articles whose body or extractor changed (or all of them with reextract_all).
+
+    Bodies are read and mentions written in batches; extraction runs on every core (pipelines.parallel)."""
+    from .extract import EXTRACTOR_VERSION
+
+    batch_size = batch_size or WRITE_BATCH
     report = StageReport()
     totals: Counter[str] = Counter()
     batch: list[tuple[dict, Any]] = []
     n = 0
-    for art in list(wh.articles_to_extract(con, EXTRACTOR_VERSION, all_articles=reextract_all)):
-        published = art["published_at"]
-        try:
-            mentions = extract_article(art["body"], published)
-        except Exception as exc:  # noqa: BLE001 - one bad body must not stop the run
-            report.errors.append(f"{art['article_key']}: {type(exc).__name__}: {exc}")
-            continue
-        batch.append((art, mentions))
-        n += 1
-        if len(batch) >= batch_size:
-            totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch))
-            batch = []
-    if batch:
-        totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch))
+    todo = wh.article_keys_to_extract(con, EXTRACTOR_VERSION, all_articles=reextract_all)
+    had_rows = {k for k, prev in todo if prev}
+    keys = [k for k, _ in todo]
+
+    def flush() -> None:
+        totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch,
+                                         replacing=[a["article_key"] for a, _ in batch if a["article_key"] in had_rows]))
+        batch.clear()
+
+    pool = parallel.pool_for(len(keys))
+    try:
+        results = parallel.flatten(parallel.map_chunks(_extract_chunk, wh.iter_articles(con, keys, batch_size), pool))
+        for meta, rows, error in results:
+            if error:
+                report.errors.append(error)
+                continue
+            batch.append((meta, rows))
+            n += 1
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    finally:
+        if pool is not None:
+            pool.close()
     report.counts = {"articles_extracted": n, **{f"rows_{k}": v for k, v in totals.items()}}
     return report

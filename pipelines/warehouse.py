@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,31 +81,57 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
 
 
+_SCHEMA: dict[str, list[tuple[str, str]]] = {}
+WRITE_SECONDS = {"seconds": 0.0}  # time spent in warehouse writes (stage metadata: write_seconds)
+
+
+def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of raw.<table> in order; looked up once per process (the DDL is ours)."""
+    cols = _SCHEMA.get(table)
+    if cols is None:
+        cols = [(c, t) for c, t in con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'raw' "
+            "and table_name = ? order by ordinal_position", [table]).fetchall()]
+        if cols:
+            _SCHEMA[table] = cols
+    return cols
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-        "order by ordinal_position", [table]).fetchall()
-    return [r[0] for r in rows]
+    return [c for c, _ in _schema(con, table)]
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> int:
-    """Bulk insert dict rows into raw.<table> through one Arrow batch; columns missing from a row are NULL."""
+@contextmanager
+def timed_write() -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        WRITE_SECONDS["seconds"] += time.perf_counter() - started
+
+
+def arrow_batch(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],
+                columns: Sequence[str] | None = None) -> pa.Table:
+    schema = dict(_schema(con, table))
+    cols = list(columns) if columns is not None else [c for c, _ in _schema(con, table)]
+    return pa.table({c: pa.array([r.get(c) for r in rows], type=_arrow_type(schema[c])) for c in cols})
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], *,
+                replace: bool = False) -> int:
+    """Bulk insert dict rows into raw.<table> through one Arrow batch; columns missing from a row are NULL.
+    With replace, a row whose primary key exists replaces it (INSERT OR REPLACE: one index probe per row,
+    not a scan of the table)."""
     if not rows:
         return 0
-    cols = _columns(con, table)
-    schema_types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns where table_schema='raw' and table_name=?",
-        [table]).fetchall())
-    arrays = {}
-    for c in cols:
-        values = [r.get(c) for r in rows]
-        arrays[c] = pa.array(values, type=_arrow_type(schema_types[c]))
-    batch = pa.table(arrays)
+    schema = _schema(con, table)
+    batch = arrow_batch(con, table, rows)
     name = f"_batch_{table}"
     con.register(name, batch)
     try:
-        select = ", ".join(f'CAST("{c}" AS {schema_types[c]}) AS "{c}"' for c in cols)
-        con.execute(f'INSERT INTO raw."{table}" SELECT {select} FROM {name}')  # noqa: S608 - names are ours
+        select = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in schema)
+        verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
+        con.execute(f'{verb} raw."{table}" SELECT {select} FROM {name}')  # noqa: S608 - names are ours
     finally:
         con.unregister(name)
     return len(rows)
@@ -150,7 +177,7 @@ def discovered_rows(run_id: str, items: Iterable[Any], when: datetime) -> list[d
 
 
 def record_discovered(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]]) -> None:
-    with transaction(con):
+    with timed_write(), transaction(con):
         con.execute("DELETE FROM raw.discovered_urls WHERE run_id = ?", [run_id])
         insert_rows(con, "discovered_urls", rows)
 
@@ -202,27 +229,38 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequenc
     """One transaction: the fetch-log rows of this batch and the new page bytes.
 
     A page whose bytes did not change keeps its stored row (only its fetch time / validators move on), so
-    nothing downstream is re-derived for it.
+    nothing downstream is re-derived for it. Every write is one bulk statement over an Arrow batch.
     """
-    log_rows = [fetch_log_row(run_id, r) for r in results]
+    log_rows = list({row["fetch_key"]: row for row in (fetch_log_row(run_id, r) for r in results)}.values())
     fresh = {page_key(r.url): r for r in results if r.outcome == "ok" and r.content is not None}
-    with transaction(con):
-        delete_keys(con, "fetch_log", "fetch_key", [r["fetch_key"] for r in log_rows])
-        insert_rows(con, "fetch_log", log_rows)
-        existing = dict(con.execute(
-            "select page_key, content_hash from raw.pages where page_key in (select unnest(?::VARCHAR[]))",
-            [list(fresh)]).fetchall()) if fresh else {}
+    with timed_write(), transaction(con):
+        insert_rows(con, "fetch_log", log_rows, replace=True)
+        existing = {}
+        if fresh:
+            con.register("_fresh_keys", pa.table({"page_key": pa.array(list(fresh), pa.string())}))
+            try:
+                existing = dict(con.execute("select p.page_key, p.content_hash from raw.pages p "
+                                            "join _fresh_keys k using (page_key)").fetchall())
+            finally:
+                con.unregister("_fresh_keys")
         changed = [page_row(r) for k, r in fresh.items() if existing.get(k) != (r.content_hash or sha256_hex(r.content))]
-        unchanged = [r for k, r in fresh.items() if k not in {c["page_key"] for c in changed}]
-        delete_keys(con, "pages", "page_key", [c["page_key"] for c in changed])
-        insert_rows(con, "pages", changed)
-        for r in unchanged:
-            con.execute("update raw.pages set fetched_at = ?, etag = coalesce(?, etag), "
-                        "last_modified = coalesce(?, last_modified) where page_key = ?",
-                        [r.fetched_at, r.etag, r.last_modified, page_key(r.url)])
+        changed_keys = {c["page_key"] for c in changed}
+        unchanged = [r for k, r in fresh.items() if k not in changed_keys]
+        insert_rows(con, "pages", changed, replace=True)
+        touch = [{"page_key": page_key(r.url), "fetched_at": r.fetched_at, "etag": r.etag,
+                  "last_modified": r.last_modified} for r in unchanged]
         not_modified = [r for r in results if r.outcome == "not_modified"]
-        for r in not_modified:
-            con.execute("update raw.pages set fetched_at = ? where page_key = ?", [r.fetched_at, page_key(r.url)])
+        touch += [{"page_key": page_key(r.url), "fetched_at": r.fetched_at, "etag": None, "last_modified": None}
+                  for r in not_modified]
+        if touch:
+            touch = list({t["page_key"]: t for t in touch}.values())
+            con.register("_touch", arrow_batch(con, "pages", touch, ["page_key", "fetched_at", "etag", "last_modified"]))
+            try:
+                con.execute("update raw.pages p set fetched_at = t.fetched_at, etag = coalesce(t.etag, p.etag), "
+                            "last_modified = coalesce(t.last_modified, p.last_modified) "
+                            "from _touch t where p.page_key = t.page_key")
+            finally:
+                con.unregister("_touch")
     return {"fetched": len(results), "pages_new_or_changed": len(changed), "pages_unchanged": len(unchanged),
             "not_modified": len(not_modified)}
 
@@ -254,13 +292,51 @@ def pages_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, limit
         yield rec
 
 
+def page_keys_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, all_pages: bool = False) -> list[str]:
+    """The keys of `pages_to_parse`, in its order (newest fetch first): the stage then reads the bytes in batches."""
+    return [r[0] for r in con.execute("""
+        select p.page_key
+        from raw.pages p
+        left join raw.page_parses pp
+          on pp.page_key = p.page_key and pp.content_hash = p.content_hash and pp.parser_version = ?
+        where pp.page_key is null or ?
+        order by p.fetched_at desc, p.page_key
+    """, [parser_version, all_pages]).fetchall()]
+
+
+def _by_keys(con: duckdb.DuckDBPyConnection, sql: str, column: str, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of `sql` (which joins the registered `_keys(k)` on `column`), returned in the order of `keys`."""
+    con.register("_keys", pa.table({"k": pa.array(list(keys), pa.string())}))
+    try:
+        cur = con.execute(sql)
+        cols = [c[0] for c in cur.description]
+        rows = {r[cols.index(column)]: dict(zip(cols, r)) for r in cur.fetchall()}
+    finally:
+        con.unregister("_keys")
+    return [rows[k] for k in keys if k in rows]
+
+
+def iter_pages(con: duckdb.DuckDBPyConnection, keys: Sequence[str], batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Stored pages by key, in the keys' order, read `batch` at a time; content stays compressed
+    (`decompress_page` undoes it where the page is parsed)."""
+    for start in range(0, len(keys), batch):
+        yield from _by_keys(con, """
+            select p.page_key, p.url, p.final_url, p.source_name, p.fetched_at, p.content_type, p.content_hash,
+                   p.compression, p.content
+            from raw.pages p join _keys on _keys.k = p.page_key""", "page_key", keys[start:start + batch])
+
+
+def decompress_page(rec: dict[str, Any]) -> dict[str, Any]:
+    rec = dict(rec)
+    rec["content"] = zlib.decompress(rec["content"]) if rec.pop("compression") == "zlib" else rec["content"]
+    return rec
+
+
 def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]], articles: list[dict[str, Any]]) -> None:
     """One transaction: parse outcomes and the articles they produced (replacing older versions)."""
-    with transaction(con):
-        delete_keys(con, "page_parses", "page_key", [p["page_key"] for p in parses])
-        insert_rows(con, "page_parses", parses)
-        delete_keys(con, "articles", "article_key", [a["article_key"] for a in articles])
-        insert_rows(con, "articles", articles)
+    with timed_write(), transaction(con):
+        insert_rows(con, "page_parses", list({p["page_key"]: p for p in parses}.values()), replace=True)
+        insert_rows(con, "articles", list({a["article_key"]: a for a in articles}.values()), replace=True)
 
 
 # ---------------------------------------------------------------- extract stage
@@ -280,28 +356,61 @@ def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, 
         yield dict(zip(cols, row))
 
 
+def article_keys_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, *,
+                            all_articles: bool = False) -> list[tuple[str, bool]]:
+    """(article_key, has mention rows already) of `articles_to_extract`, in its order."""
+    return [(k, bool(prev)) for k, prev in con.execute("""
+        select a.article_key, e_any.article_key is not null
+        from raw.articles a
+        left join raw.extractions e
+          on e.article_key = a.article_key and e.body_hash = a.body_hash and e.extractor_version = ?
+        left join raw.extractions e_any on e_any.article_key = a.article_key
+        where e.article_key is null or ?
+        order by a.article_key
+    """, [extractor_version, all_articles]).fetchall()]
+
+
+def iter_articles(con: duckdb.DuckDBPyConnection, keys: Sequence[str], batch: int = 2000) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(keys), batch):
+        yield from _by_keys(con, """
+            select a.article_key, a.body, a.body_hash, a.published_at
+            from raw.articles a join _keys on _keys.k = a.article_key""", "article_key", keys[start:start + batch])
+
+
+def mention_rows(article_key: str, mentions: Any, extractor_version: str) -> dict[str, list[dict[str, Any]]]:
+    """An ArticleMentions as plain rows per raw mention table (what a worker process sends back)."""
+    per_table: dict[str, list[dict[str, Any]]] = {}
+    for table, records in mentions.tables().items():
+        rows = per_table.setdefault(table, [])
+        for rec in records:
+            row = {k: v for k, v in asdict(rec).items() if k not in ("start", "end")}
+            row["article_key"] = article_key
+            if table == "sentences":
+                row["extractor_version"] = extractor_version
+            rows.append(row)
+    return per_table
+
+
 def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
-                    batch: list[tuple[dict[str, Any], Any]]) -> dict[str, int]:
-    """Replace the mention rows of a batch of articles in one transaction. batch: (article row, ArticleMentions)."""
+                    batch: list[tuple[dict[str, Any], Any]], *, replacing: Iterable[str] | None = None) -> dict[str, int]:
+    """Replace the mention rows of a batch of articles in one transaction. batch: (article row, ArticleMentions
+    or its `mention_rows`). `replacing`: the keys that may have mention rows already (default: all of them);
+    only those are deleted first, so a first extraction is a pure bulk insert."""
     keys = [a["article_key"] for a, _ in batch]
+    stale = keys if replacing is None else list(replacing)
     per_table: dict[str, list[dict[str, Any]]] = {t: [] for t in MENTION_TABLES}
     for art, mentions in batch:
-        for table, records in mentions.tables().items():
-            for rec in records:
-                row = {k: v for k, v in asdict(rec).items() if k not in ("start", "end")}
-                row["article_key"] = art["article_key"]
-                if table == "sentences":
-                    row["extractor_version"] = extractor_version
-                per_table[table].append(row)
+        rows = mentions if isinstance(mentions, dict) else mention_rows(art["article_key"], mentions, extractor_version)
+        for table, records in rows.items():
+            per_table[table].extend(records)
     now = utcnow()
-    with transaction(con):
+    with timed_write(), transaction(con):
         for table in MENTION_TABLES:
-            delete_keys(con, table, "article_key", keys)
+            delete_keys(con, table, "article_key", stale)
             insert_rows(con, table, per_table[table])
-        delete_keys(con, "extractions", "article_key", keys)
         insert_rows(con, "extractions", [
             {"article_key": a["article_key"], "body_hash": a["body_hash"], "extractor_version": extractor_version,
-             "extracted_at": now} for a, _ in batch])
+             "extracted_at": now} for a, _ in batch], replace=True)
     return {t: len(v) for t, v in per_table.items()}
 
 
@@ -333,3 +442,33 @@ def preview_markdown(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- dbt build state
+
+# the newest write time of each raw table dbt reads (mention tables move with raw.extractions)
+_SIGNATURE_TIME = {"fetch_log": "(select max(fetched_at) from raw.fetch_log)",
+                   "page_parses": "(select max(parsed_at) from raw.page_parses)",
+                   "articles": "(select max(parsed_at) from raw.articles)"}
+_EXTRACTED = "(select max(extracted_at) from raw.extractions)"
+
+
+def source_signatures(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, str]:
+    """A cheap signature per raw table (row count + newest write time): it moves whenever the stages add,
+    replace or delete rows of the table."""
+    out = {}
+    for t in tables:
+        newest = _SIGNATURE_TIME.get(t, _EXTRACTED)
+        n, ts = con.execute(f'select (select count(*) from raw."{t}"), {newest}').fetchone()  # noqa: S608
+        out[t] = f"{n}|{ts.isoformat() if ts is not None else ''}"
+    return out
+
+
+def built_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("select source_table, signature from raw.dbt_builds").fetchall())
+
+
+def record_built(con: duckdb.DuckDBPyConnection, signatures: dict[str, str]) -> None:
+    rows = [{"source_table": t, "signature": s, "built_at": utcnow()} for t, s in signatures.items()]
+    with transaction(con):
+        insert_rows(con, "dbt_builds", rows, replace=True)

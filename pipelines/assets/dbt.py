@@ -5,13 +5,18 @@ raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging /
 reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
 """
 
+import hashlib
+import json
 import os
+import time
+from pathlib import Path
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from .. import warehouse as wh
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
 
@@ -54,19 +59,147 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     return args
 
 
+class DbtBuildConfig(dg.Config):
+    """Launchpad switch: `full_build: true` rebuilds every model and runs every test, whatever changed."""
+
+    full_build: bool = False
+
+
+def _manifest() -> dict[str, Any]:
+    return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+
+
+def source_tables(manifest: Mapping[str, Any]) -> list[str]:
+    """The raw tables the dbt project reads (its `raw` sources)."""
+    return sorted({s["name"] for s in manifest["sources"].values() if s["source_name"] == "raw"})
+
+
+def project_signature(manifest: Mapping[str, Any]) -> str:
+    """Moves when any model, seed, test or macro of the dbt project changes (then everything is rebuilt)."""
+    parts = sorted(f"{k}:{(v.get('checksum') or {}).get('checksum', '')}"
+                   for section in ("nodes", "macros") for k, v in manifest.get(section, {}).items())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+PROJECT_KEY = "(dbt project)"
+
+
+def plan_build(current: Mapping[str, str], built: Mapping[str, str], full_build: bool = False) -> list[str] | None:
+    """None: build everything; else the raw tables whose signature moved since the last successful build
+    (an empty list: nothing changed). The first build, a changed dbt project and full_build build everything."""
+    if full_build or not built or built.get(PROJECT_KEY) != current.get(PROJECT_KEY):
+        return None
+    return sorted(t for t, sig in current.items() if t != PROJECT_KEY and built.get(t) != sig)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def news_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
+                    warehouse: WarehouseResource):
+    """dbt build of what changed: the models downstream of the raw tables whose signature moved since the
+    last successful build (what `dbt build --select source:raw.<table>+` selects), then `dbt test` of the models that were
+    not rebuilt, so every check gets a fresh evaluation on the current data. A model not rebuilt still gets
+    an output (metadata status=reused, as dagster-dbt reports a node dbt reused), so the snapshot and the mart
+    checks downstream run. `full_build: true` (launchpad; `pipelines.cli run --full-build`) builds everything."""
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
     os.environ["NEWS_WAREHOUSE"] = warehouse.path
+    started = time.perf_counter()
+    manifest = _manifest()
+    with warehouse.connect(read_only=True) as con:
+        current = wh.source_signatures(con, source_tables(manifest))
+        built = wh.built_signatures(con) if _has_build_state(con) else {}
+    current[PROJECT_KEY] = project_signature(manifest)
+    changed = plan_build(current, built, config.full_build)
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
-    events = list(dbt.cli(dbt_build_args(), context=context).stream())
-    yield from with_row_counts(events, warehouse)
+    if changed is None:
+        context.log.info("dbt: full build" + (" (full_build)" if config.full_build else ""))
+        events = list(dbt.cli(dbt_build_args(), context=context).stream())
+    else:
+        context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
+        rebuilt = downstream_of(manifest, changed)
+        stale = [props["name"] for uid, props in _nodes(manifest).items() if uid not in rebuilt]
+        # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
+        events = _reused_outputs(context, manifest, rebuilt)
+        if rebuilt:
+            # dagster-dbt adds the step's own selection (`--select fqn:*`) after ours, so the subset is said as
+            # an --exclude of everything not downstream of the changed tables (dbt: select minus exclude)
+            events += list(dbt.cli(["build", "--exclude", " ".join(stale)], context=context).stream())
+        if stale:
+            events += _test_reused(context, dbt, events)
+    with warehouse.connect() as con:
+        wh.record_built(con, current)
+    dbt_seconds = round(time.perf_counter() - started, 3)
+    for e in with_row_counts(events, warehouse):
+        if isinstance(e, dg.Output):
+            e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
+                                 "rebuilt_tables": ", ".join(changed) if changed is not None else "all"})
+        yield e
+
+
+def _has_build_state(con: Any) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                            "and table_name = 'dbt_builds'").fetchone()[0])
+
+
+def _nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {uid: props for uid, props in manifest["nodes"].items() if props["resource_type"] in ("model", "seed")}
+
+
+def downstream_of(manifest: Mapping[str, Any], tables: list[str]) -> set[str]:
+    """The models (unique ids) downstream of the given raw source tables (`source:raw.<table>+`)."""
+    todo = [uid for uid, src in manifest["sources"].items() if src["source_name"] == "raw" and src["name"] in tables]
+    seen: set[str] = set()
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {uid for uid in seen if uid in _nodes(manifest)}
+
+
+def _topological(manifest: Mapping[str, Any]) -> list[str]:
+    nodes, order, seen = _nodes(manifest), [], set()
+
+    def visit(uid: str) -> None:
+        if uid in seen:
+            return
+        seen.add(uid)
+        for parent in manifest["parent_map"].get(uid, []):
+            if parent in nodes:
+                visit(parent)
+        order.append(uid)
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return order
+
+
+def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, Any], rebuilt: set[str]) -> list[Any]:
+    """An output (metadata status=reused, rebuilt=False) for each selected model or seed not rebuilt."""
+    nodes = _nodes(manifest)
+    selected = set(context.selected_asset_keys)
+    out = []
+    for uid in _topological(manifest):
+        key = translator.get_asset_key(nodes[uid])
+        if uid not in rebuilt and key in selected:
+            out.append(dg.Output(None, output_name=key.to_python_identifier(),
+                                 metadata={"status": "reused", "rebuilt": False}))
+    return out
+
+
+def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events: list[Any]) -> list[Any]:
+    """`dbt test` of every test the build did not run (those of the models not rebuilt, and relationship tests
+    between a rebuilt and a reused model): fresh check results on the current data, none reported twice."""
+    checked = {(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
+    ran = sorted({name for _, name in checked})
+    args = ["test", "--exclude", " ".join(ran)] if ran else ["test"]
+    return [e for e in dbt.cli(args, context=context).stream()
+            if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
 
 
 def relation_of(event: Any) -> str | None:

@@ -4,7 +4,10 @@ Each asset is a thin wrapper: open the warehouse, call the stage in pipelines.st
 preview as materialisation metadata.
 """
 
+import time
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 
@@ -26,6 +29,16 @@ class RederiveConfig(dg.Config):
     dictionary change). Nothing is fetched: the raw page bytes are kept."""
 
     all: bool = False
+
+
+def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, dict[str, float]]:
+    """Run a stage; return its result and the timing metadata every stage asset reports: stage_seconds (the
+    whole stage) and write_seconds (the part spent writing to the warehouse)."""
+    wh.WRITE_SECONDS["seconds"] = 0.0
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, {"stage_seconds": round(time.perf_counter() - started, 3),
+                    "write_seconds": round(wh.WRITE_SECONDS["seconds"], 3)}
 
 
 def _md_table(mapping: dict[str, dict[str, int]]) -> str:
@@ -60,7 +73,7 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     window = window_of_context(context)
     context.log.info(f"news days: {window.describe()}")
     with warehouse.connect() as con:
-        report = stages.discover_stage(con, config, context.run.run_id, window=window)
+        report, timing = timed(stages.discover_stage, con, config, context.run.run_id, window=window)
         preview = wh.preview_markdown(con, "select source_name, url, title_hint from raw.discovered_urls "
                                            "where run_id = ? order by source_name, url limit 10", [context.run.run_id])
     for err in report.errors:
@@ -75,6 +88,7 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         "source_errors": dg.MetadataValue.md(_errors_md(report.errors)),
         "preview": dg.MetadataValue.md(preview),
         "sources_file": str(config.path),
+        **timing,
     })
 
 
@@ -91,7 +105,7 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource):
     config = sources.load()
     with warehouse.connect() as con:
-        report = stages.fetch_stage(con, config, context.run.run_id)
+        report, timing = timed(stages.fetch_stage, con, config, context.run.run_id)
         counts = wh.table_counts(con, ["pages"])
         log_preview = wh.preview_markdown(
             con, "select source_name, url, outcome, http_status, attempts, error from raw.fetch_log "
@@ -103,12 +117,14 @@ def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         "new_or_changed_pages": report.counts.get("pages_new_or_changed", 0),
         "unchanged_pages": report.counts.get("pages_unchanged", 0),
         "not_modified": report.counts.get("not_modified", 0),
+        **timing,
     })
     yield dg.MaterializeResult(asset_key=["raw", "fetch_log"], metadata={
         "requests_this_run": report.counts.get("requested", 0),
         "outcomes_per_source": dg.MetadataValue.md(_md_table(report.by_source) if report.by_source else "none"),
         "errors": dg.MetadataValue.md(_errors_md(report.errors)),
         "preview": dg.MetadataValue.md(log_preview),
+        **timing,
     })
 
 
@@ -123,7 +139,7 @@ def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 )
 def parsed_articles(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
     with warehouse.connect() as con:
-        report = stages.parse_stage(con, reparse_all=config.all)
+        report, timing = timed(stages.parse_stage, con, reparse_all=config.all)
         counts = wh.table_counts(con, ["articles", "page_parses"])
         preview = wh.preview_markdown(con, "select outlet, title, published_at, length(body) as body_chars, url "
                                            "from raw.articles order by parsed_at desc limit 8")
@@ -133,11 +149,13 @@ def parsed_articles(context: dg.AssetExecutionContext, config: RederiveConfig, w
         "dagster/row_count": counts["articles"],
         "parsed_this_run": report.counts.get("parsed", 0),
         "preview": dg.MetadataValue.md(preview),
+        **timing,
     })
     yield dg.MaterializeResult(asset_key=["raw", "page_parses"], metadata={
         "dagster/row_count": counts["page_parses"],
         **{k: v for k, v in report.counts.items() if k.startswith("outcome_")},
         "errors": dg.MetadataValue.md(_errors_md(report.errors)),
+        **timing,
     })
 
 
@@ -158,7 +176,7 @@ MENTION_DESCRIPTIONS = {
 )
 def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
     with warehouse.connect() as con:
-        report = stages.extract_stage(con, reextract_all=config.all)
+        report, timing = timed(stages.extract_stage, con, reextract_all=config.all)
         counts = wh.table_counts(con, list(MENTION_DESCRIPTIONS))
     for err in report.errors[:50]:
         context.log.warning(err)
@@ -167,4 +185,5 @@ def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, war
             "dagster/row_count": counts[table],
             "articles_extracted_this_run": report.counts.get("articles_extracted", 0),
             "rows_written_this_run": report.counts.get(f"rows_{table}", 0),
+            **timing,
         })

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pipelines.fetch.crawler import Crawler, now_utc, sha256_hex
+from pipelines.fetch.crawler import Crawler, _host_key, now_utc, sha256_hex
 from pipelines.fetch.discover import discover_sources
 from pipelines.fetch.robots import RobotsCache
 from pipelines.fetch.types import FETCH_OUTCOMES, Discovered, FetchResult
@@ -84,5 +85,23 @@ def fetch_all(items: list[Discovered], config: SourcesConfig, *, validators: Val
                 if on_result is not None:
                     on_result(result)
                 return result
-            return list(await asyncio.gather(*(one(item) for item in items)))
+
+            # A bounded pool: per host as many workers as its per_host_concurrency (the host gate's bound), so
+            # a slow or delayed host never holds up another host's URLs and 100k URLs are not 100k tasks.
+            results: list[FetchResult | None] = [None] * len(items)
+            queues: dict[str, deque[int]] = {}
+            width: dict[str, int] = {}
+            for i, item in enumerate(items):
+                key = "" if item.content is not None else _host_key(item.url)
+                queues.setdefault(key, deque()).append(i)
+                bound = 1 if not key else policies.get(item.source_name, config.defaults).per_host_concurrency
+                width[key] = max(width.get(key, 1), bound, 1)
+
+            async def worker(queue: deque[int]) -> None:
+                while queue:
+                    i = queue.popleft()
+                    results[i] = await one(items[i])
+
+            await asyncio.gather(*(worker(q) for key, q in queues.items() for _ in range(width[key])))
+            return [r for r in results if r is not None]
     return _run(go())

@@ -164,3 +164,11 @@ create table if not exists raw.partnership_mentions (
     role            varchar not null,
     primary key (article_key, sentence_no, mention_no)
 );
+
+-- The nightly dbt step's memory: per raw table dbt reads, its signature (row count + newest write time) as of
+-- the last successful dbt build. Tables whose signature did not move are not rebuilt (README: operating).
+create table if not exists raw.dbt_builds (
+    source_table    varchar primary key,
+    signature       varchar not null,
+    built_at        timestamptz not null
+);

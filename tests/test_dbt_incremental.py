@@ -1,0 +1,133 @@
+"""The dbt step rebuilds only what changed: over HTTP (real server, DuckDB file, dbt, Dagster), a first night
+builds everything, a quiet night (all 304s) rebuilds only the fetch-log lineage and re-tests the rest, a night
+where one page changed rebuilds the article lineage, and `full_build: true` rebuilds everything. Every night
+every check has a result and no "emitted no result" warning is logged."""
+from __future__ import annotations
+
+import json
+import logging
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.partitions import newest_news_day
+from pipelines.settings import Settings
+from tests.support.http_server import Response, conditional, serve
+from tests.support.materializations import materialization_metadata
+from tests.support.paths import SEED_CORPUS
+from tests.test_incremental import _page_routes
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dbt-nights")
+    routes = {"/robots.txt": Response(200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+              **_page_routes()}
+    records = _Records()
+    logging.getLogger().addHandler(records)
+    try:
+        with serve(routes) as srv:
+            urls = "\n".join(f"      - {srv.url(p)}" for p in sorted(routes) if p.startswith("/news/"))
+            sources = tmp / "sources.yaml"
+            sources.write_text(f"""
+defaults:
+  allow_private_hosts: true
+  min_delay_s: 0
+  timeout_s: 5
+sources:
+  - name: picked
+    kind: urls
+    urls:
+{urls}
+""", encoding="utf-8")
+            warehouse = tmp / "news.duckdb"
+            job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
+                "nightly_refresh")
+            instance = dg.DagsterInstance.ephemeral()
+            day = newest_news_day()
+            out = {"warehouse": warehouse}
+            out["first"] = job.execute_in_process(instance=instance, partition_key=day)
+            out["quiet"] = job.execute_in_process(instance=instance, partition_key=day)
+            # one page changes: new bytes under a new ETag (a sentence more in its body)
+            entry = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))[0]
+            text = (SEED_CORPUS / entry["file"]).read_bytes().decode(entry["encoding"])
+            text = text.replace("</p>", " 세종시는 스마트도시 사업에 5억 원을 투입한다.</p>", 1)
+            srv.routes[f"/news/{entry['file']}"] = conditional(
+                Response(200, {"Content-Type": f"text/html; charset={entry['encoding']}"},
+                         text.encode(entry["encoding"])), etag='"v2"')
+            out["changed"] = job.execute_in_process(instance=instance, partition_key=day)
+            out["full"] = job.execute_in_process(
+                instance=instance, partition_key=day,
+                run_config={"ops": {"news_dbt_models": {"config": {"full_build": True}}}})
+            out["warnings"] = list(records.messages)
+            yield out
+    finally:
+        logging.getLogger().removeHandler(records)
+
+
+def _dbt(result) -> dict[str, dict]:
+    return {k: v for k, v in materialization_metadata(result).items() if "rebuilt_tables" in v}
+
+
+def test_every_night_succeeds(nights):
+    for name in ("first", "quiet", "changed", "full"):
+        assert nights[name].success, name
+
+
+def test_the_first_night_builds_everything(nights):
+    dbt = _dbt(nights["first"])
+    assert dbt and {v["rebuilt_tables"] for v in dbt.values()} == {"all"}
+    assert not any(v.get("status") == "reused" for v in dbt.values())
+
+
+def test_a_quiet_night_rebuilds_only_the_fetch_log_lineage(nights):
+    dbt = _dbt(nights["quiet"])
+    assert {v["rebuilt_tables"] for v in dbt.values()} == {"fetch_log"}
+    rebuilt = {k for k, v in dbt.items() if v.get("status") != "reused"}
+    assert rebuilt == {"stg_raw__fetch_log", "fct_fetches"}
+    assert dbt["dim_articles"]["status"] == "reused" and dbt["dim_articles"]["rebuilt"] is False
+    snapshot = materialization_metadata(nights["quiet"])
+    assert "warehouse_snapshot" in snapshot, "the published snapshot still runs after a quiet night"
+
+
+def test_a_changed_page_rebuilds_the_article_lineage(nights):
+    dbt = _dbt(nights["changed"])
+    changed = {t for v in dbt.values() for t in v["rebuilt_tables"].split(", ")}
+    assert {"articles", "page_parses", "fetch_log"} <= changed
+    assert dbt["dim_articles"].get("status") != "reused"
+    assert dbt["fct_budgets"].get("status") != "reused"
+
+
+def test_the_full_build_switch_rebuilds_everything(nights):
+    dbt = _dbt(nights["full"])
+    assert {v["rebuilt_tables"] for v in dbt.values()} == {"all"}
+    assert not any(v.get("status") == "reused" for v in dbt.values())
+
+
+def test_every_check_has_a_result_every_night_and_no_missing_result_warning(nights):
+    expected = {(c.asset_key, c.check_name) for c in nights["first"].get_asset_check_evaluations()}
+    assert expected
+    for name in ("quiet", "changed", "full"):
+        got = {(c.asset_key, c.check_name) for c in nights[name].get_asset_check_evaluations()}
+        assert got == expected, (name, expected ^ got)
+    assert not [m for m in nights["warnings"] if "emitted no result" in m]
+
+
+def test_the_build_state_is_kept_in_the_warehouse(nights):
+    con = duckdb.connect(str(nights["warehouse"]), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("select source_table from raw.dbt_builds").fetchall()}
+    finally:
+        con.close()
+    assert {"fetch_log", "articles", "page_parses", "money_mentions", "(dbt project)"} <= tables
