@@ -76,7 +76,10 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
         report.by_source[src.name] = {"urls": per_source.get(src.name, 0),
                                       "listed_on_other_days": outside.get(src.name, 0),
                                       "source_errors": sum(1 for f in failures if f.source_name == src.name)}
-    report.counts = {"urls": len(rows), "sources": len(config.sources), "sources_failed": len(failed_sources),
+    stored = con.execute("select count(*) from raw.discovered_urls d where d.run_id = ? and exists "
+                         "(select 1 from raw.pages p where p.url = d.url)", [run_id]).fetchone()[0]
+    report.counts = {"urls": len(rows), "urls_new": len(rows) - stored, "urls_known": stored,
+                     "sources": len(config.sources), "sources_failed": len(failed_sources),
                      "listed_on_other_days": sum(outside.values())}
     report.errors = [f"{f.source_name}: {f.url}: {f.outcome}: {f.error}" for f in failures]
     dead = [s.name for s in config.sources if s.name in failed_sources and per_source.get(s.name, 0) == 0]
@@ -212,10 +215,11 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
     parses: list[dict] = []
     articles: dict[str, dict] = {}
     written: set[str] = set()  # article keys written by this run: the newest fetch of a canonical URL wins
+    landed: Counter[str] = Counter()
 
     def flush() -> None:
         if parses:
-            wh.record_parses(con, parses, list(articles.values()))
+            landed.update(wh.record_parses(con, parses, list(articles.values())))
             written.update(articles)
             parses.clear()
             articles.clear()
@@ -246,7 +250,8 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
         """)
     with wh.timed_write():
         wh.drop_orphan_mentions(con)
-    report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()}}
+    report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()},
+                     **{k: landed.get(k, 0) for k in ("articles_new", "articles_updated", "articles_same_body")}}
     return report
 
 
@@ -283,6 +288,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
     todo = wh.article_keys_to_extract(con, EXTRACTOR_VERSION, all_articles=reextract_all)
     had_rows = {k for k, prev in todo if prev}
     keys = [k for k, _ in todo]
+    extracted: set[str] = set()
 
     def flush() -> None:
         totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch,
@@ -297,6 +303,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
                 report.errors.append(error)
                 continue
             batch.append((meta, rows))
+            extracted.add(meta["article_key"])
             n += 1
             if len(batch) >= batch_size:
                 flush()
@@ -305,5 +312,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
     finally:
         if pool is not None:
             pool.close()
-    report.counts = {"articles_extracted": n, **{f"rows_{k}": v for k, v in totals.items()}}
+    report.counts = {"articles_extracted": n, "articles_first_extracted": n - len(had_rows & extracted),
+                     "articles_re_extracted": len(had_rows & extracted),
+                     **{f"rows_{k}": v for k, v in totals.items()}}
     return report

@@ -261,8 +261,10 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequenc
                             "from _touch t where p.page_key = t.page_key")
             finally:
                 con.unregister("_touch")
-    return {"fetched": len(results), "pages_new_or_changed": len(changed), "pages_unchanged": len(unchanged),
-            "not_modified": len(not_modified)}
+    return {"fetched": len(results), "pages_new_or_changed": len(changed),
+            "pages_new": sum(1 for c in changed if c["page_key"] not in existing),
+            "pages_changed": sum(1 for c in changed if c["page_key"] in existing),
+            "pages_unchanged": len(unchanged), "not_modified": len(not_modified)}
 
 
 # ---------------------------------------------------------------- parse stage
@@ -332,11 +334,28 @@ def decompress_page(rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]], articles: list[dict[str, Any]]) -> None:
-    """One transaction: parse outcomes and the articles they produced (replacing older versions)."""
+def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]],
+                  articles: list[dict[str, Any]]) -> dict[str, int]:
+    """One transaction: parse outcomes and the articles they produced (replacing older versions).
+
+    Returns how the articles compare with what was stored: new (a canonical URL not seen before), updated (its
+    body changed) and same_body (parsed again, e.g. new bytes or a new parser, with the body it had)."""
+    unique = list({a["article_key"]: a for a in articles}.values())
     with timed_write(), transaction(con):
+        before: dict[str, str] = {}
+        if unique:
+            con.register("_parsed_keys", pa.table({"article_key": pa.array([a["article_key"] for a in unique],
+                                                                           pa.string())}))
+            try:
+                before = dict(con.execute("select a.article_key, a.body_hash from raw.articles a "
+                                          "join _parsed_keys k using (article_key)").fetchall())
+            finally:
+                con.unregister("_parsed_keys")
         insert_rows(con, "page_parses", list({p["page_key"]: p for p in parses}.values()), replace=True)
-        insert_rows(con, "articles", list({a["article_key"]: a for a in articles}.values()), replace=True)
+        insert_rows(con, "articles", unique, replace=True)
+    new = sum(1 for a in unique if a["article_key"] not in before)
+    updated = sum(1 for a in unique if a["article_key"] in before and before[a["article_key"]] != a["body_hash"])
+    return {"articles_new": new, "articles_updated": updated, "articles_same_body": len(unique) - new - updated}
 
 
 # ---------------------------------------------------------------- extract stage

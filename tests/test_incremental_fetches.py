@@ -1,4 +1,4 @@
-"""marts.fct_fetches is incremental (one row per URL per run grows every night): a night adds its rows and
+"""The materialisations say what was new and what was updated, and marts.fct_fetches is incremental (one row per URL per run grows every night): a night adds its rows and
 re-derives only what can have changed (re-parsed pages, removed articles); the result equals a full rebuild, and
 `--full-refresh` is the path that rebuilds it whole."""
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pipelines.definitions import build_definitions
 from pipelines.partitions import newest_news_day
 from pipelines.settings import DBT_PROJECT_DIR, PROJECT_DIR, Settings
 from tests.support.http_server import conditional, html, robots_txt, serve
+from tests.support.materializations import materialization_metadata
 
 DEMO_PAGES = PROJECT_DIR / "demo" / "pages"
 PAGES = ["demo-001.html", "demo-002.html", "demo-003.html", "demo-004.html"]
@@ -58,10 +59,14 @@ def nights(tmp_path_factory):
         con = duckdb.connect(str(warehouse))
         con.execute("update marts.fct_fetches set error = 'kept-by-incremental' where url = ?", [untouched])
         con.close()
-        # night 2: one page edited (new bytes, same article), one page turned into a list page (article removed)
+        # night 2: one page edited (new title, same body), one turned into a list page (article removed), one with
+        # a paragraph more (article updated); the fourth unchanged (304)
         edited = (DEMO_PAGES / PAGES[0]).read_bytes().replace(b"</title>", " (수정)</title>".encode(), 1)
         srv.routes[f"/news/{PAGES[0]}"] = conditional(html(edited), etag='"v2-0"')
         srv.routes[f"/news/{PAGES[1]}"] = conditional(html(NOT_AN_ARTICLE), etag='"v2-1"')
+        grown = (DEMO_PAGES / PAGES[2]).read_bytes().replace(
+            b"</article>", "<br><br>시는 이 사업을 내년에 다른 구도심으로 넓힐 계획이라고 밝혔다.</article>".encode(), 1)
+        srv.routes[f"/news/{PAGES[2]}"] = conditional(html(grown), etag='"v2-2"')
         second = job.execute_in_process(instance=instance, partition_key=newest_news_day())
         incremental = _fetches(warehouse)
         rebuilt_file = tmp / "rebuilt.duckdb"
@@ -104,3 +109,20 @@ def test_a_removed_article_is_no_longer_referenced_by_old_fetches(nights):
     rows = {r[1]: r for r in nights["incremental"].values() if r[3] == listed}
     assert rows[nights["second_run"]][7] == "not_article"
     assert rows[nights["first_run"]][10] is None, "night 1's row still points at an article that is gone"
+
+
+def test_the_first_night_reports_everything_new(nights):
+    meta = materialization_metadata(nights["first"])
+    assert (meta["discovered_urls"]["new_urls"], meta["discovered_urls"]["known_urls"]) == (4, 0)
+    assert (meta["pages"]["new_pages"], meta["pages"]["updated_pages"]) == (4, 0)
+    assert (meta["articles"]["new_articles"], meta["articles"]["updated_articles"]) == (4, 0)
+    assert (meta["sentences"]["articles_new"], meta["sentences"]["articles_updated"]) == (4, 0)
+
+
+def test_the_second_night_tells_new_from_updated(nights):
+    meta = materialization_metadata(nights["second"])
+    assert (meta["discovered_urls"]["new_urls"], meta["discovered_urls"]["known_urls"]) == (0, 4)
+    assert (meta["pages"]["new_pages"], meta["pages"]["updated_pages"], meta["pages"]["not_modified"]) == (0, 3, 1)
+    articles = meta["articles"]
+    assert (articles["new_articles"], articles["updated_articles"], articles["reparsed_same_body"]) == (0, 1, 1)
+    assert (meta["sentences"]["articles_new"], meta["sentences"]["articles_updated"]) == (0, 1)

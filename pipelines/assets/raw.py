@@ -80,6 +80,8 @@ def discovered_urls(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         context.log.warning(err)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": report.counts["urls"],
+        "new_urls": dg.MetadataValue.int(report.counts["urls_new"]),  # not in raw.pages yet
+        "known_urls": dg.MetadataValue.int(report.counts["urls_known"]),  # stored before: a conditional GET
         "sources": report.counts["sources"],
         "sources_failed": report.counts["sources_failed"],
         "news_days": window.describe(),
@@ -114,6 +116,8 @@ def fetched_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         context.log.warning(err)
     yield dg.MaterializeResult(asset_key=["raw", "pages"], metadata={
         "dagster/row_count": counts["pages"],
+        "new_pages": report.counts.get("pages_new", 0),
+        "updated_pages": report.counts.get("pages_changed", 0),
         "new_or_changed_pages": report.counts.get("pages_new_or_changed", 0),
         "unchanged_pages": report.counts.get("pages_unchanged", 0),
         "not_modified": report.counts.get("not_modified", 0),
@@ -148,6 +152,9 @@ def parsed_articles(context: dg.AssetExecutionContext, config: RederiveConfig, w
     yield dg.MaterializeResult(asset_key=["raw", "articles"], metadata={
         "dagster/row_count": counts["articles"],
         "parsed_this_run": report.counts.get("parsed", 0),
+        "new_articles": report.counts.get("articles_new", 0),
+        "updated_articles": report.counts.get("articles_updated", 0),
+        "reparsed_same_body": report.counts.get("articles_same_body", 0),
         "preview": dg.MetadataValue.md(preview),
         **timing,
     })
@@ -184,6 +191,8 @@ def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, war
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={
             "dagster/row_count": counts[table],
             "articles_extracted_this_run": report.counts.get("articles_extracted", 0),
+            "articles_new": report.counts.get("articles_first_extracted", 0),
+            "articles_updated": report.counts.get("articles_re_extracted", 0),
             "rows_written_this_run": report.counts.get(f"rows_{table}", 0),
             **timing,
         })
