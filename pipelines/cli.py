@@ -119,6 +119,7 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
     checks = result.get_asset_check_evaluations()
     passed = sum(1 for c in checks if c.passed)
     failed = [c for c in checks if not c.passed]
+    warned = sum(1 for c in failed if getattr(c.severity, "value", c.severity) == "WARN")
     print()
     print(f"nightly_refresh {'succeeded' if result.success else 'FAILED'} in {wall:.1f} s  (run {result.run_id})")
     print(f"  news days    : {window.describe()}")
@@ -136,7 +137,7 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
                   f"{s['organizations']} organisations)")
         except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
             print(f"  (no summary: {exc})")
-    print(f"  checks       : {passed} passed, {len(failed)} failed")
+    print(f"  checks       : {passed} passed, {warned} warned, {len(failed) - warned} failed")
     for c in failed:
         sev = getattr(c.severity, "value", c.severity)
         print(f"    - {c.asset_key.to_user_string()} {c.check_name} ({sev})")

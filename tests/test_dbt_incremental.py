@@ -67,6 +67,10 @@ sources:
                 Response(200, {"Content-Type": f"text/html; charset={entry['encoding']}"},
                          text.encode(entry["encoding"])), etag='"v2"')
             out["changed"] = job.execute_in_process(instance=instance, partition_key=day)
+            # a mark on an old fct_fetches row: incremental builds keep it, the full build's --full-refresh drops it
+            con = duckdb.connect(str(warehouse))
+            con.execute("update marts.fct_fetches set error = 'mark' where run_id = ?", [out["first"].run_id])
+            con.close()
             out["full"] = job.execute_in_process(
                 instance=instance, partition_key=day,
                 run_config={"ops": {"news_dbt_models": {"config": {"full_build": True}}}})
@@ -113,6 +117,12 @@ def test_the_full_build_switch_rebuilds_everything(nights):
     dbt = _dbt(nights["full"])
     assert {v["rebuilt_tables"] for v in dbt.values()} == {"all"}
     assert not any(v.get("status") == "reused" for v in dbt.values())
+    con = duckdb.connect(str(nights["warehouse"]), read_only=True)
+    try:
+        marked = con.execute("select count(*) from marts.fct_fetches where error = 'mark'").fetchone()[0]
+    finally:
+        con.close()
+    assert marked == 0, "the incremental fct_fetches was not re-created (--full-refresh)"
 
 
 def test_every_check_has_a_result_every_night_and_no_missing_result_warning(nights):

@@ -117,8 +117,10 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
     if changed is None:
-        context.log.info("dbt: full build" + (" (full_build)" if config.full_build else ""))
-        events = list(dbt.cli(dbt_build_args(), context=context).stream())
+        # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
+        # asked, nothing built from an older version of the SQL survives
+        context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
+        events = list(dbt.cli(dbt_build_args(full_refresh=True), context=context).stream())
     else:
         context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
         rebuilt = downstream_of(manifest, changed)
