@@ -4,7 +4,7 @@
 
 - ``/robots.txt`` allows everything; ``/sitemap.xml`` is a sitemap index of child sitemaps
   ``/sitemaps/<k>.xml`` (at most URLS_PER_SITEMAP URLs each), each URL with its ``<lastmod>``: the page's
-  listing day mapped onto the 365 news days ending ``--last-day`` (default: yesterday in Seoul);
+  listing day mapped onto the 365 news days (``--days``) ending ``--last-day`` (default: yesterday in Seoul);
 - ``/news/<i>.html`` serves page i's bytes with sendfile, with its Content-Type (the EUC-KR pages keep their
   lying / missing charsets), ``ETag`` and ``Last-Modified``; ``If-None-Match`` / ``If-Modified-Since`` that
   match are answered ``304 Not Modified`` with no body;
@@ -35,24 +35,24 @@ from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
 URLS_PER_SITEMAP = 10_000  # the protocol allows 50,000; smaller children stay well under max_bytes
-DAYS = 365
+DAYS = 365  # the corpus's listing days; --days folds them onto fewer (the test's tiny run)
 
 
 def yesterday_in_seoul() -> date:
     return datetime.now(SEOUL).date() - timedelta(days=1)
 
 
-def first_news_day(last_day: date) -> date:
-    return last_day - timedelta(days=DAYS - 1)
+def first_news_day(last_day: date, days: int = DAYS) -> date:
+    return last_day - timedelta(days=days - 1)
 
 
-def listed_at(entry: dict, last_day: date) -> datetime:
-    day = first_news_day(last_day) + timedelta(days=entry["day_offset"])
+def listed_at(entry: dict, last_day: date, days: int = DAYS) -> datetime:
+    day = first_news_day(last_day, days) + timedelta(days=entry["day_offset"] % days)
     return datetime.combine(day, dtime(), SEOUL) + timedelta(minutes=entry["minute"])
 
 
 class Site:
-    def __init__(self, corpus: Path, last_day: date, base_url: str) -> None:
+    def __init__(self, corpus: Path, last_day: date, base_url: str, days: int = DAYS) -> None:
         from bench.scale_corpus import GENERATOR_VERSION, page_path
 
         self.corpus = corpus
@@ -60,7 +60,7 @@ class Site:
         self.pages: dict[str, tuple[str, str | None, str, str, int]] = {}
         children: list[list[str]] = []
         for e in self.manifest:
-            when = listed_at(e, last_day)
+            when = listed_at(e, last_day, days)
             path = f"/news/{e['i']}.html"
             etag = f'"g{GENERATOR_VERSION}-{corpus.name}-{e["i"]}-{e["bytes"]}"'
             self.pages[path] = (str(page_path(corpus, e["i"])), e["content_type"], etag,
@@ -169,18 +169,19 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 256
 
 
-def serve_forever(corpus: Path, last_day: date, port: int = 0) -> None:
+def serve_forever(corpus: Path, last_day: date, port: int = 0, days: int = DAYS) -> None:
     sock_probe = Server(("127.0.0.1", port), Handler)
     real_port = sock_probe.server_address[1]
-    Handler.site = Site(corpus, last_day, f"http://127.0.0.1:{real_port}")
+    Handler.site = Site(corpus, last_day, f"http://127.0.0.1:{real_port}", days)
     print(f"PORT {real_port}", flush=True)
     sock_probe.serve_forever(poll_interval=0.2)
 
 
 @contextmanager
-def running(corpus: Path, last_day: date) -> Iterator["Running"]:
+def running(corpus: Path, last_day: date, days: int = DAYS) -> Iterator["Running"]:
     """Start the server in its own process; yields a handle with url(), stats(), pid."""
-    proc = subprocess.Popen([sys.executable, "-m", "bench.scale_server", str(corpus), "--last-day", last_day.isoformat()],
+    proc = subprocess.Popen([sys.executable, "-m", "bench.scale_server", str(corpus), "--last-day", last_day.isoformat(),
+                             "--days", str(days)],
                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
     try:
         line = proc.stdout.readline() if proc.stdout else ""
@@ -268,9 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--last-day", type=date.fromisoformat, default=None)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--days", type=int, default=DAYS, help="news days the listing dates spread over (default 365)")
     a = ap.parse_args(argv)
     try:
-        serve_forever(a.corpus.resolve(), a.last_day or yesterday_in_seoul(), a.port)
+        serve_forever(a.corpus.resolve(), a.last_day or yesterday_in_seoul(), a.port, a.days)
     except KeyboardInterrupt:
         pass
     return 0
