@@ -168,6 +168,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that drops an idle keep-alive connection is normal; anything else is printed."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
 
 def serve_forever(corpus: Path, last_day: date, port: int = 0, days: int = DAYS) -> None:
     sock_probe = Server(("127.0.0.1", port), Handler)
