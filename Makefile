@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test ui docs export report dbt-parse bench clean
+.PHONY: setup run test ui docs export report dbt-parse bench bench-scale clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,10 @@ docs: dbt-parse
 
 bench: dbt-parse
 	@$(PY) -m bench.extraction
+
+# the nightly job end to end over 1k/10k/100k synthetic pages served on 127.0.0.1 (BENCH_SIZES=...; docs/performance.md)
+bench-scale: dbt-parse
+	@$(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) dbt/target dbt/logs .dagster_home
