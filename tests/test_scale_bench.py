@@ -47,6 +47,8 @@ def test_the_scale_benchmark_reports_every_measure_at_a_tiny_size(tmp_path):
     assert r1["articles_landed"] == PAGES - corpus["not_article_pages"]
     assert r1["wall_s"] > 0 and r1["pages_per_s"] > 0
     assert r1["peak_rss_single_bytes"] > 0 and r1["peak_rss_tree_bytes"] >= r1["peak_rss_single_bytes"]
+    assert set(r1["load_s_per_stage"]) == {"discover", "fetch", "parse", "extract"}, r1["load_s_per_stage"]
+    assert 0 < r1["load_s"] < sum(r1["stages_s"].values())
     for stage in ("discover", "fetch", "parse", "extract", "dbt"):
         assert r1["stages_s"][stage] > 0, (stage, r1["steps_s"])
 
