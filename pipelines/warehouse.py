@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -57,6 +58,9 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file (creating its folder and the raw schema when writable)."""
     path = Path(path)
@@ -64,6 +68,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("SET TimeZone = 'Asia/Seoul'")
+    # DuckDB's buffer pool may grow to 80 % of RAM by default, and a long load of page bytes fills it: cap it
+    # (DuckDB spills to <file>.tmp beyond the cap) so a 100k-page backfill stays within a small machine's memory
+    con.execute("SET memory_limit = ?", [os.environ.get("NEWS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)])
     if not read_only:
         apply_ddl(con)
     return con
