@@ -11,11 +11,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import build_definitions
 from pipelines.partitions import newest_news_day
-from pipelines.settings import Settings
 from tests.support.http_server import Response, conditional, serve
 from tests.support.materializations import materialization_metadata
+from tests.support.nights import nightly_job, urls_sources
 from tests.support.paths import SEED_CORPUS
 from tests.test_incremental import _page_routes
 
@@ -38,22 +37,10 @@ def nights(tmp_path_factory):
     logging.getLogger().addHandler(records)
     try:
         with serve(routes) as srv:
-            urls = "\n".join(f"      - {srv.url(p)}" for p in sorted(routes) if p.startswith("/news/"))
-            sources = tmp / "sources.yaml"
-            sources.write_text(f"""
-defaults:
-  allow_private_hosts: true
-  min_delay_s: 0
-  timeout_s: 5
-sources:
-  - name: picked
-    kind: urls
-    urls:
-{urls}
-""", encoding="utf-8")
+            sources = urls_sources(tmp / "sources.yaml",
+                                   [srv.url(p) for p in sorted(routes) if p.startswith("/news/")])
             warehouse = tmp / "news.duckdb"
-            job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
-                "nightly_refresh")
+            job = nightly_job(sources, warehouse)
             instance = dg.DagsterInstance.ephemeral()
             day = newest_news_day()
             out = {"warehouse": warehouse}

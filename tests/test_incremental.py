@@ -9,11 +9,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import build_definitions
-from pipelines.settings import Settings
 from pipelines.partitions import newest_news_day
 from tests.support.materializations import materialization_metadata
 from tests.support.http_server import Response, conditional, serve
+from tests.support.nights import nightly_job, urls_sources
 from tests.support.paths import SEED_CORPUS
 from tests.test_pipeline_e2e import FACT_TABLES, snapshot
 
@@ -34,22 +33,10 @@ def nights(tmp_path_factory):
     routes = {"/robots.txt": Response(200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
               **_page_routes()}
     with serve(routes) as srv:
-        urls = "\n".join(f"      - {srv.url(p)}" for p in sorted(routes) if p.startswith("/news/"))
-        sources = tmp / "sources.yaml"
-        sources.write_text(f"""
-defaults:
-  allow_private_hosts: true
-  min_delay_s: 0
-  timeout_s: 5
-sources:
-  - name: picked
-    kind: urls
-    urls:
-{urls}
-""", encoding="utf-8")
+        sources = urls_sources(tmp / "sources.yaml",
+                               [srv.url(p) for p in sorted(routes) if p.startswith("/news/")])
         warehouse = tmp / "news.duckdb"
-        job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
-            "nightly_refresh")
+        job = nightly_job(sources, warehouse)
         instance = dg.DagsterInstance.ephemeral()
         first = job.execute_in_process(instance=instance, partition_key=newest_news_day())
         before = snapshot(warehouse)

@@ -11,11 +11,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import build_definitions
 from pipelines.partitions import newest_news_day
-from pipelines.settings import DBT_PROJECT_DIR, PROJECT_DIR, Settings
+from pipelines.settings import DBT_PROJECT_DIR, PROJECT_DIR
 from tests.support.http_server import conditional, html, robots_txt, serve
 from tests.support.materializations import materialization_metadata
+from tests.support.nights import nightly_job, urls_sources
 
 DEMO_PAGES = PROJECT_DIR / "demo" / "pages"
 PAGES = ["demo-001.html", "demo-002.html", "demo-003.html", "demo-004.html"]
@@ -45,13 +45,9 @@ def nights(tmp_path_factory):
     for i, page in enumerate(PAGES):
         routes[f"/news/{page}"] = conditional(html((DEMO_PAGES / page).read_bytes()), etag=f'"v1-{i}"')
     with serve(routes) as srv:
-        urls = "".join(f"      - {srv.url('/news/' + p)}\n" for p in PAGES)
-        sources = tmp / "sources.yaml"
-        sources.write_text("defaults: {allow_private_hosts: true, min_delay_s: 0, timeout_s: 5}\nsources:\n"
-                           f"  - name: city-news\n    kind: urls\n    urls:\n{urls}", encoding="utf-8")
+        sources = urls_sources(tmp / "sources.yaml", [srv.url("/news/" + p) for p in PAGES], name="city-news")
         warehouse = tmp / "news.duckdb"
-        job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
-            "nightly_refresh")
+        job = nightly_job(sources, warehouse)
         instance = dg.DagsterInstance.ephemeral()
         first = job.execute_in_process(instance=instance, partition_key=newest_news_day())
         # a mark on one night-1 row that nothing tonight touches: an incremental build keeps it, a full one drops it

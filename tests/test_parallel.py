@@ -10,26 +10,15 @@ from pipelines import parallel, stages
 from pipelines import warehouse as wh
 from pipelines.sources.config import load_sources
 from tests.support.http_server import Response, serve
+from tests.support.nights import urls_sources
 
 DERIVED = ("page_parses", "articles", "extractions", "sentences", "money_mentions", "date_mentions",
            "event_mentions", "org_mentions", "partnership_mentions")
 
 
 def _land(tmp, srv, paths, name):
-    sources = tmp / f"{name}.yaml"
-    urls = "\n".join(f"      - {srv.url(p)}" for p in paths)
-    sources.write_text(f"""
-defaults:
-  allow_private_hosts: true
-  min_delay_s: 0
-  per_host_concurrency: 8
-  timeout_s: 10
-sources:
-  - name: corpus
-    kind: urls
-    urls:
-{urls}
-""", encoding="utf-8")
+    sources = urls_sources(tmp / f"{name}.yaml", [srv.url(p) for p in paths], name="corpus",
+                           per_host_concurrency=8, timeout_s=10)
     config = load_sources(sources)
     con = wh.connect(tmp / f"{name}.duckdb")
     try:
