@@ -276,33 +276,9 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequenc
 
 # ---------------------------------------------------------------- parse stage
 
-def pages_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, limit: int | None = None,
-                   all_pages: bool = False):
-    """Stored pages whose current bytes have not been parsed by this parser version (newest first);
-    every kept page with all_pages (a forced re-parse)."""
-    sql = """
-        select p.page_key, p.url, p.final_url, p.source_name, p.fetched_at, p.content_type, p.content_hash,
-               p.compression, p.content
-        from raw.pages p
-        left join raw.page_parses pp
-          on pp.page_key = p.page_key and pp.content_hash = p.content_hash and pp.parser_version = ?
-        where pp.page_key is null or ?
-        order by p.fetched_at desc, p.page_key
-    """
-    params: list[Any] = [parser_version, all_pages]
-    if limit:
-        sql += " limit ?"
-        params.append(limit)
-    cur = con.execute(sql, params)
-    cols = [c[0] for c in cur.description]
-    for row in cur.fetchall():
-        rec = dict(zip(cols, row))
-        rec["content"] = zlib.decompress(rec["content"]) if rec.pop("compression") == "zlib" else rec["content"]
-        yield rec
-
-
 def page_keys_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, all_pages: bool = False) -> list[str]:
-    """The keys of `pages_to_parse`, in its order (newest fetch first): the stage then reads the bytes in batches."""
+    """Stored pages whose current bytes have not been parsed by this parser version (every kept page with
+    all_pages: a forced re-parse), newest fetch first, as keys: the stage reads the bytes in batches."""
     return [r[0] for r in con.execute("""
         select p.page_key
         from raw.pages p
@@ -367,24 +343,10 @@ def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]],
 
 # ---------------------------------------------------------------- extract stage
 
-def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, *, all_articles: bool = False):
-    """Articles whose body (or the extractor) changed since their mentions were written (all with all_articles)."""
-    cur = con.execute("""
-        select a.article_key, a.body, a.body_hash, a.published_at
-        from raw.articles a
-        left join raw.extractions e
-          on e.article_key = a.article_key and e.body_hash = a.body_hash and e.extractor_version = ?
-        where e.article_key is null or ?
-        order by a.article_key
-    """, [extractor_version, all_articles])
-    cols = [c[0] for c in cur.description]
-    for row in cur.fetchall():
-        yield dict(zip(cols, row))
-
-
 def article_keys_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, *,
                             all_articles: bool = False) -> list[tuple[str, bool]]:
-    """(article_key, has mention rows already) of `articles_to_extract`, in its order."""
+    """Articles whose body (or the extractor) changed since their mentions were written (all of them with
+    all_articles), as (article_key, has mention rows already), in key order."""
     return [(k, bool(prev)) for k, prev in con.execute("""
         select a.article_key, e_any.article_key is not null
         from raw.articles a
