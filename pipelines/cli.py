@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, load_settings
@@ -81,6 +83,16 @@ def summarize(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
+def root_cause(err: object) -> str:
+    """The innermost cause of a Dagster SerializableErrorInfo, as one line ('Type: message')."""
+    if err is None:
+        return "unknown error"
+    while getattr(err, "cause", None) is not None:
+        err = err.cause
+    message = " ".join(str(getattr(err, "message", err)).split())
+    return message[:500] or getattr(err, "cls_name", "error")
+
+
 def run_nightly(first_day: str | None = None, last_day: str | None = None, full_build: bool = False) -> int:
     """Run nightly_refresh in process: by default for the newest news day (what the schedule does at 02:00);
     with first_day..last_day, one run over that range of days (a backfill). full_build: dbt rebuilds every
@@ -109,19 +121,52 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
         partition = {"partition_key": first_day}
     else:
         partition = {"tags": range_tags(first_day, last_day)}
-    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    from .runs import PoolWaitTimeout, StopGuard, process_tags, reap_dead_runs, wait_for_pools
+
+    # a run that died (SIGKILL, OOM, reboot) must not block this one: fail it and free its pool slots, then wait
+    # (with a deadline, saying for what) while a live run holds the warehouse
+    for line in reap_dead_runs(instance):
+        print(f"  reaped: {line}", flush=True)
+    try:
+        wait_for_pools(instance, say=lambda m: print(f"  {m}", flush=True))
+    except PoolWaitTimeout as exc:
+        print(f"nightly_refresh not started: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    run_id = str(uuid.uuid4())
+    tags = {**partition.pop("tags", {}), **process_tags()}
+    console = sys.stderr
+    # Dagster's and dbt's own lines (tracebacks included) go to the log file; the console gets the summary
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
+            contextlib.redirect_stderr(log), \
+            StopGuard(instance, run_id, say=lambda m: print(m, file=console, flush=True)) as guard:
         run_config = dict(QUIET_RUN_CONFIG)
         if full_build:
             run_config["ops"] = {"news_dbt_models": {"config": {"full_build": True}}}
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
-                                        **partition)
+        try:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                            run_id=run_id, tags=tags, **partition)
+        except KeyboardInterrupt:
+            result = None
+    if result is None or guard.stopped_by is not None:
+        from .runs import fail_run
+
+        sig = guard.stopped_by or signal.SIGINT
+        fail_run(instance, run_id, f"stopped by {signal.Signals(sig).name}")
+        print(f"nightly_refresh stopped by {signal.Signals(sig).name} after {time.monotonic() - started:.1f} s "
+              f"(run {run_id}); every batch committed before the stop is kept", file=sys.stderr)
+        return 128 + sig
     wall = time.monotonic() - started
     checks = result.get_asset_check_evaluations()
     passed = sum(1 for c in checks if c.passed)
     failed = [c for c in checks if not c.passed]
     warned = sum(1 for c in failed if getattr(c.severity, "value", c.severity) == "WARN")
+    check_errors = len(failed) - warned
+    ok = result.success and check_errors == 0
     print()
-    print(f"nightly_refresh {'succeeded' if result.success else 'FAILED'} in {wall:.1f} s  (run {result.run_id})")
+    verdict = "succeeded" if ok else "FAILED"
+    if result.success and check_errors:
+        verdict += f" ({check_errors} check(s) of severity error failed; the marts were built and published)"
+    print(f"nightly_refresh {verdict} in {wall:.1f} s  (run {result.run_id})")
     print(f"  news days    : {window.describe()}")
     print(f"  sources file : {settings.sources_path}")
     print(f"  warehouse    : {settings.warehouse_path}")
@@ -137,16 +182,16 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
                   f"{s['organizations']} organisations)")
         except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
             print(f"  (no summary: {exc})")
-    print(f"  checks       : {passed} passed, {warned} warned, {len(failed) - warned} failed")
+    print(f"  checks       : {passed} passed, {warned} warned, {check_errors} failed")
     for c in failed:
         sev = getattr(c.severity, "value", c.severity)
         print(f"    - {c.asset_key.to_user_string()} {c.check_name} ({sev})")
     if not result.success:
         for ev in result.all_events:
             if ev.is_step_failure:
-                err = ev.step_failure_data.error
-                print(f"  step {ev.step_key} failed: {err.message.strip() if err else ''}")
-    return 0 if result.success else 1
+                print(f"  step {ev.step_key} failed: {root_cause(ev.step_failure_data.error)}")
+        print(f"  (tracebacks: {log_path})")
+    return 0 if ok else 1
 
 
 def dbt_build_check() -> int:
@@ -187,6 +232,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="run: dbt rebuilds every model and runs every test (default: only the models downstream "
                          "of the raw tables that changed since the last build)")
     a = ap.parse_args(argv)
+    from .runs import LAST_SIGNAL, raise_keyboard_interrupt
+
+    # SIGTERM (systemd, a deploy, `kill`) ends any command like Ctrl-C does: promptly, exit status 128 + signal
+    signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    try:
+        return _main(a)
+    except KeyboardInterrupt:
+        sig = LAST_SIGNAL.get("signum", signal.SIGINT)
+        print(f"stopped by {signal.Signals(sig).name}", file=sys.stderr)
+        return 128 + sig
+
+
+def _main(a: argparse.Namespace) -> int:
     os.chdir(PROJECT_DIR)
     if a.command == "prepare":
         prepare(force=a.force)

@@ -20,6 +20,17 @@ class WarehouseResource(dg.ConfigurableResource):
 
     path: str
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # every step that opens the warehouse records which process runs it (pipelines/runs.py: a run whose
+        # process is gone is reaped by the next run or by the daemon's run monitoring, never blocking a night)
+        if context.instance is not None and context.run is not None:
+            from .runs import tag_run_process
+
+            try:
+                tag_run_process(context.instance, context.run.run_id)
+            except Exception as exc:  # noqa: BLE001 - bookkeeping must never fail a step
+                context.log.warning(f"could not tag the run's process: {exc}")
+
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         con = wh.connect(self.path, read_only=read_only)

@@ -267,7 +267,7 @@ def _extract_chunk(arts: list[dict[str, Any]]) -> list[tuple[dict, dict | None, 
         try:
             mentions = extract_article(art["body"], art["published_at"])
         except Exception as exc:  # noqa: BLE001 - one bad body must not stop the run
-            out.append((meta, None, f"{art['article_key']}: {type(exc).__name__}: {exc}"))
+            out.append((meta, None, f"{type(exc).__name__}: {exc}"))
             continue
         out.append((meta, wh.mention_rows(art["article_key"], mentions, EXTRACTOR_VERSION), None))
     return out
@@ -290,9 +290,17 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
     keys = [k for k, _ in todo]
     extracted: set[str] = set()
 
+    failed: list[tuple[dict, str]] = []
+
     def flush() -> None:
+        unstored: list[tuple[dict, str]] = []
         totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch,
-                                         replacing=[a["article_key"] for a, _ in batch if a["article_key"] in had_rows]))
+                                         replacing=[a["article_key"] for a, _ in batch if a["article_key"] in had_rows],
+                                         failures=unstored))
+        for art, reason in unstored:
+            extracted.discard(art["article_key"])
+            report.errors.append(f"{art['article_key']}: {reason}")
+        failed.extend(unstored)
         batch.clear()
 
     pool = parallel.pool_for(len(keys))
@@ -300,7 +308,9 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
         results = parallel.flatten(parallel.map_chunks(_extract_chunk, wh.iter_articles(con, keys, batch_size), pool))
         for meta, rows, error in results:
             if error:
-                report.errors.append(error)
+                report.errors.append(f"{meta['article_key']}: {error}")
+                wh.record_extract_errors(con, EXTRACTOR_VERSION, [(meta, error)])
+                failed.append((meta, error))
                 continue
             batch.append((meta, rows))
             extracted.add(meta["article_key"])
@@ -312,7 +322,9 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
     finally:
         if pool is not None:
             pool.close()
-    report.counts = {"articles_extracted": n, "articles_first_extracted": n - len(had_rows & extracted),
+    n = len(extracted)
+    report.counts = {"articles_extracted": n, "articles_failed": len(failed),
+                     "articles_first_extracted": n - len(had_rows & extracted),
                      "articles_re_extracted": len(had_rows & extracted),
                      **{f"rows_{k}": v for k, v in totals.items()}}
     return report

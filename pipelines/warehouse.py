@@ -26,6 +26,7 @@ from .settings import DDL_DIR
 RAW_TABLES = (
     "discovered_urls", "fetch_log", "pages", "page_parses", "articles", "extractions",
     "sentences", "money_mentions", "date_mentions", "event_mentions", "org_mentions", "partnership_mentions",
+    "extract_errors",
 )
 MENTION_TABLES = ("sentences", "money_mentions", "date_mentions", "event_mentions", "org_mentions",
                   "partnership_mentions")
@@ -150,8 +151,10 @@ def _arrow_type(duck_type: str) -> pa.DataType:
         return pa.string()
     if t == "BLOB":
         return pa.binary()
-    if t in ("INTEGER", "BIGINT", "HUGEINT"):
+    if t in ("INTEGER", "BIGINT"):
         return pa.int64()
+    if t == "HUGEINT":  # int64 would overflow past 9.2e18 won: a 128-bit decimal holds every HUGEINT
+        return pa.decimal128(38, 0)
     if t == "BOOLEAN":
         return pa.bool_()
     if t.startswith("TIMESTAMP"):
@@ -353,9 +356,12 @@ def article_keys_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: s
         left join raw.extractions e
           on e.article_key = a.article_key and e.body_hash = a.body_hash and e.extractor_version = ?
         left join raw.extractions e_any on e_any.article_key = a.article_key
-        where e.article_key is null or ?
+        -- a body this extractor version already failed on is not retried every night (raw.extract_errors)
+        left join raw.extract_errors x
+          on x.article_key = a.article_key and x.body_hash = a.body_hash and x.extractor_version = ?
+        where (e.article_key is null and x.article_key is null) or ?
         order by a.article_key
-    """, [extractor_version, all_articles]).fetchall()]
+    """, [extractor_version, extractor_version, all_articles]).fetchall()]
 
 
 def iter_articles(con: duckdb.DuckDBPyConnection, keys: Sequence[str], batch: int = 2000) -> Iterator[dict[str, Any]]:
@@ -380,10 +386,39 @@ def mention_rows(article_key: str, mentions: Any, extractor_version: str) -> dic
 
 
 def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
-                    batch: list[tuple[dict[str, Any], Any]], *, replacing: Iterable[str] | None = None) -> dict[str, int]:
+                    batch: list[tuple[dict[str, Any], Any]], *, replacing: Iterable[str] | None = None,
+                    failures: list[tuple[dict[str, Any], str]] | None = None) -> dict[str, int]:
     """Replace the mention rows of a batch of articles in one transaction. batch: (article row, ArticleMentions
     or its `mention_rows`). `replacing`: the keys that may have mention rows already (default: all of them);
-    only those are deleted first, so a first extraction is a pure bulk insert."""
+    only those are deleted first, so a first extraction is a pure bulk insert.
+
+    When the batch cannot be stored (a value the warehouse refuses), each article is stored in a transaction of
+    its own, so one bad article costs only itself: its old mentions stay, the reason goes to raw.extract_errors
+    and is appended to `failures`, and the counts cover the articles that landed."""
+    try:
+        return _record_mentions(con, extractor_version, batch, replacing)
+    except (duckdb.Error, pa.ArrowException, OverflowError, ValueError, TypeError):
+        pass  # find the article(s) that cannot be stored
+    stale = None if replacing is None else set(replacing)
+    counts: dict[str, int] = dict.fromkeys(MENTION_TABLES, 0)
+    for art, mentions in batch:
+        key = art["article_key"]
+        try:
+            one = _record_mentions(con, extractor_version, [(art, mentions)],
+                                   None if stale is None else [k for k in (key,) if k in stale])
+        except (duckdb.Error, pa.ArrowException, OverflowError, ValueError, TypeError) as exc:
+            reason = f"mentions could not be stored: {type(exc).__name__}: {exc}"
+            record_extract_errors(con, extractor_version, [(art, reason)])
+            if failures is not None:
+                failures.append((art, reason))
+            continue
+        for table, n in one.items():
+            counts[table] += n
+    return counts
+
+
+def _record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
+                     batch: list[tuple[dict[str, Any], Any]], replacing: Iterable[str] | None) -> dict[str, int]:
     keys = [a["article_key"] for a, _ in batch]
     stale = keys if replacing is None else list(replacing)
     per_table: dict[str, list[dict[str, Any]]] = {t: [] for t in MENTION_TABLES}
@@ -399,13 +434,24 @@ def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
         insert_rows(con, "extractions", [
             {"article_key": a["article_key"], "body_hash": a["body_hash"], "extractor_version": extractor_version,
              "extracted_at": now} for a, _ in batch], replace=True)
+        delete_keys(con, "extract_errors", "article_key", keys)
     return {t: len(v) for t, v in per_table.items()}
+
+
+def record_extract_errors(con: duckdb.DuckDBPyConnection, extractor_version: str,
+                          failed: Sequence[tuple[dict[str, Any], str]]) -> int:
+    """Record articles whose extraction failed (article row with article_key and body_hash, reason)."""
+    now = utcnow()
+    with timed_write(), transaction(con):
+        return insert_rows(con, "extract_errors", [
+            {"article_key": a["article_key"], "body_hash": a.get("body_hash"), "extractor_version": extractor_version,
+             "error": reason[:2000], "failed_at": now} for a, reason in failed], replace=True)
 
 
 def drop_orphan_mentions(con: duckdb.DuckDBPyConnection) -> None:
     """Mentions of articles that no longer exist (e.g. a page that became not_article) are removed."""
     with transaction(con):
-        for table in MENTION_TABLES + ("extractions",):
+        for table in MENTION_TABLES + ("extractions", "extract_errors"):
             con.execute(f'DELETE FROM raw."{table}" WHERE article_key NOT IN (SELECT article_key FROM raw.articles)')
 
 

@@ -4,6 +4,7 @@ the work to exactly the marts a clean run produces. A second run while one is wr
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,6 +41,9 @@ def run_cli(tmp: Path, sources: Path, warehouse: Path) -> subprocess.Popen:
     env = dict(os.environ, NEWS_SOURCES=str(sources), NEWS_WAREHOUSE=str(warehouse),
                DAGSTER_HOME=str(tmp / "dagster_home"))
     (tmp / "dagster_home").mkdir(exist_ok=True)
+    # the instance an operator has: the project's dagster.yaml (writer pool of one slot, run monitoring), kept
+    # across the killed run and the next one
+    shutil.copy(REPO / "dagster.yaml", tmp / "dagster_home" / "dagster.yaml")
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 

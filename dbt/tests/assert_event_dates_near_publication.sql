@@ -1,6 +1,7 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_events'}}}) }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_events'}}}) }}
 -- Events dated implausibly far from their article's publish date (more than 20 years before or 15 years
--- after) are a resolution bug, not news.
+-- after) are a resolution bug, not news. Content plausibility: a warning, never a blocked night (the extractor
+-- already drops implausible years, extract/plausibility.py; this flags what slipped past it).
 select e.event_id, e.event_date, a.published_at
 from {{ ref('fct_events') }} e
 join {{ ref('dim_articles') }} a using (article_id)

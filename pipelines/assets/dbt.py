@@ -48,6 +48,15 @@ class NewsDbtTranslator(DagsterDbtTranslator):
             return "raw"
         return dbt_layer(dbt_resource_props) or super().get_group_name(dbt_resource_props)
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        # dagster-dbt makes every severity-error test a blocking check, which fails the dbt step and so skips
+        # the published snapshot. Here a failed test is reported (with its severity) and never blocks: the
+        # marts dbt built are published with the check results beside them. dbt itself still skips the models
+        # downstream of a failed severity-error test inside one `dbt build`; those count as build failures.
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return spec._replace(blocking=False) if spec is not None else None
+
 
 translator = NewsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -108,6 +117,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
     os.environ["NEWS_WAREHOUSE"] = warehouse.path
     started = time.perf_counter()
+    failures: list[str] = []  # models or seeds dbt could not build (failed tests are check results, not failures)
     manifest = _manifest()
     with warehouse.connect(read_only=True) as con:
         current = wh.source_signatures(con, source_tables(manifest))
@@ -120,7 +130,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
         # asked, nothing built from an older version of the SQL survives
         context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
-        events = list(dbt.cli(dbt_build_args(full_refresh=True), context=context).stream())
+        events = _invoke(context, dbt, dbt_build_args(full_refresh=True), failures)
     else:
         context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
         rebuilt = downstream_of(manifest, changed)
@@ -130,17 +140,54 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         if rebuilt:
             # dagster-dbt adds the step's own selection (`--select fqn:*`) after ours, so the subset is said as
             # an --exclude of everything not downstream of the changed tables (dbt: select minus exclude)
-            events += list(dbt.cli(["build", "--exclude", " ".join(stale)], context=context).stream())
+            events += _invoke(context, dbt, ["build", "--exclude", " ".join(stale)], failures)
         if stale:
-            events += _test_reused(context, dbt, events)
-    with warehouse.connect() as con:
-        wh.record_built(con, current)
+            events += _test_reused(context, dbt, events, failures)
+    if not failures:
+        with warehouse.connect() as con:
+            wh.record_built(con, current)
     dbt_seconds = round(time.perf_counter() - started, 3)
     for e in with_row_counts(events, warehouse):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
                                  "rebuilt_tables": ", ".join(changed) if changed is not None else "all"})
         yield e
+    if failures:
+        # the marts that depend on a model that failed were not built: fail the step (what was built is kept and
+        # reported above; the snapshot is not published from a half-built set of marts)
+        raise dg.Failure(description=f"dbt could not build {len(failures)} node(s): " + "; ".join(failures[:5]))
+
+
+def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], failures: list[str]) -> list[Any]:
+    """One dbt invocation's events. A failed data test is a failed asset check (severity from the test's config)
+    and never fails the step: the marts were built, so they are published with the check results beside them.
+    A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    failures += build_failures(invocation)
+    return events
+
+
+def build_failures(invocation: Any) -> list[str]:
+    """'<resource> <name>: <message>' for every non-test node of the invocation that ended in error or was skipped
+    because something upstream failed (its run_results.json); a dbt that ended without writing results at all
+    (a crash, a parse error) is one failure."""
+    try:
+        results = invocation.get_artifact("run_results.json")
+    except Exception as exc:  # noqa: BLE001 - no results: dbt itself failed
+        return [] if invocation.is_successful() else [f"dbt: no run results ({exc})"]
+    out = []
+    for r in results.get("results", []):
+        uid = r.get("unique_id", "")
+        if uid.split(".", 1)[0] in ("test", "unit_test"):
+            continue
+        status = r.get("status")
+        if status in ("error", "runtime error", "skipped"):
+            message = " ".join(str(r.get("message") or "").split())[:300]
+            if status == "skipped":
+                message = "skipped: a test (severity error) or a model upstream of it failed"
+            out.append(f"{uid.split('.', 1)[0]} {uid.rsplit('.', 1)[-1]}: {message}")
+    return out
 
 
 def _has_build_state(con: Any) -> bool:
@@ -194,13 +241,14 @@ def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, An
     return out
 
 
-def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events: list[Any]) -> list[Any]:
+def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events: list[Any],
+                 failures: list[str]) -> list[Any]:
     """`dbt test` of every test the build did not run (those of the models not rebuilt, and relationship tests
     between a rebuilt and a reused model): fresh check results on the current data, none reported twice."""
     checked = {(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
     ran = sorted({name for _, name in checked})
     args = ["test", "--exclude", " ".join(ran)] if ran else ["test"]
-    return [e for e in dbt.cli(args, context=context).stream()
+    return [e for e in _invoke(context, dbt, args, failures)
             if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
 
 

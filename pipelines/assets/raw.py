@@ -194,5 +194,7 @@ def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, war
             "articles_new": report.counts.get("articles_first_extracted", 0),
             "articles_updated": report.counts.get("articles_re_extracted", 0),
             "rows_written_this_run": report.counts.get(f"rows_{table}", 0),
+            "articles_failed_this_run": report.counts.get("articles_failed", 0),
+            "extract_errors": dg.MetadataValue.md(_errors_md(report.errors)),
             **timing,
         })

@@ -15,6 +15,7 @@ from .money import find_money_mentions
 from .numbers import parse_korean_amount
 from .orgs import find_org_mentions
 from .partnerships import find_partnerships
+from .plausibility import check_dates, check_money
 from .sentences import split_sentences
 from .types import ArticleMentions
 
@@ -24,10 +25,13 @@ __all__ = ["EXTRACTOR_VERSION", "extract_article", "parse_korean_amount"]
 
 
 def extract_article(body: str, published_at: datetime | None = None) -> ArticleMentions:
-    """Every mention in one article body. `published_at` only fills the programme year for `3년간`."""
+    """Every mention in one article body. `published_at` fills the programme year for `3년간` and bounds the
+    plausible years of dates (plausibility.py)."""
     sentences = split_sentences(body)
     dates = find_date_mentions(sentences)
+    check_dates(dates, published_at)
     money = find_money_mentions(sentences, published_at)
+    check_money(money)
     events = find_event_mentions(sentences, dates)
     orgs = find_org_mentions(sentences)
     partnerships = find_partnerships(sentences, orgs)

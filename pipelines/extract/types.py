@@ -45,6 +45,7 @@ class DateMention:
     month_offset: int | None = None
     day_ref: str | None = None
     direction: str | None = None
+    reject_reason: str | None = None  # set by plausibility.check_dates: not used to date events
     # character offsets inside the sentence (not stored; used to pick the date nearest a trigger)
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)

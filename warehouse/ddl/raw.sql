@@ -130,6 +130,7 @@ create table if not exists raw.date_mentions (
     month_offset    integer,             -- 지난달 -1, 이달 0, 다음달 +1
     day_ref         varchar,             -- 'publication' when the words mean the publication day
     direction       varchar,             -- 'past' (지난) | 'future' (오는, planned verbs) | NULL
+    reject_reason   varchar,             -- 'implausible_year: …' (extract/plausibility.py): not used to date events
     primary key (article_key, sentence_no, mention_no)
 );
 
@@ -171,4 +172,18 @@ create table if not exists raw.dbt_builds (
     source_table    varchar primary key,
     signature       varchar not null,
     built_at        timestamptz not null
+);
+
+-- Columns added after a table first shipped (older warehouses get them here; new ones have them in CREATE).
+alter table raw.date_mentions add column if not exists reject_reason varchar;
+
+-- Articles whose extraction failed (an exception, a time or size budget, rows that could not be stored): the
+-- article stays in raw.articles and the marts without facts; the reason is kept here until a later extractor
+-- version extracts it cleanly. One row per article (the latest failure).
+create table if not exists raw.extract_errors (
+    article_key       varchar primary key,
+    body_hash         varchar,           -- the body that failed (a changed body is tried again)
+    extractor_version varchar not null,
+    error             varchar not null,
+    failed_at         timestamptz not null
 );

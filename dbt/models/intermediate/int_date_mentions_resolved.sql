@@ -10,7 +10,8 @@
 --   * a period (month-only, year-only) is its first day; precision says which;
 --   * no publish date and no explicit year → NULL, precision 'unknown'.
 with mentions as (
-    select * from {{ ref('stg_raw__date_mentions') }}
+    -- a date the extractor found implausible (reject_reason) dates nothing
+    select * from {{ ref('stg_raw__date_mentions') }} where reject_reason is null
 ),
 
 articles as (

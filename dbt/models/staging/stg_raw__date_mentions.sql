@@ -9,5 +9,6 @@ select
     year_offset,
     month_offset,
     day_ref,
-    direction
+    direction,
+    reject_reason
 from {{ source('raw', 'date_mentions') }}
