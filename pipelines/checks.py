@@ -96,5 +96,24 @@ def newest_article_is_fresh(warehouse: WarehouseResource) -> dg.AssetCheckResult
     )
 
 
+@dg.asset_check(asset=dg.AssetKey(["raw", "sentences"]), name="articles_extracted_cleanly",
+                pool=WAREHOUSE_POOL,
+                description="Warns when an article's extraction failed (raw.extract_errors: the article is kept without "
+                            "facts); reports the values extraction refused as implausible.")
+def articles_extracted_cleanly(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        errors = con.execute("select article_key, error from raw.extract_errors order by failed_at desc").fetchall()
+        implausible = con.execute("""
+            select (select count(*) from raw.money_mentions where reject_reason like 'implausible%'),
+                   (select count(*) from raw.date_mentions where reject_reason like 'implausible%')""").fetchone()
+    table = "\n".join(["| article_key | error |", "|---|---|"] + [f"| {k} | {e[:200]} |" for k, e in errors[:20]])
+    return dg.AssetCheckResult(
+        passed=not errors, severity=dg.AssetCheckSeverity.WARN,
+        description=f"{len(errors)} article(s) whose extraction failed" if errors else "every article extracted",
+        metadata={"failed_articles": len(errors), "implausible_amounts": implausible[0],
+                  "implausible_dates": implausible[1], "failures": dg.MetadataValue.md(table if errors else "none")},
+    )
+
+
 ASSET_CHECKS = [fetch_failure_rate_per_source, sources_still_delivering, articles_without_publish_date,
-                newest_article_is_fresh]
+                newest_article_is_fresh, articles_extracted_cleanly]
