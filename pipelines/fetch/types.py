@@ -8,12 +8,14 @@ from datetime import datetime
 FETCH_OUTCOMES = (
     "ok", "not_modified", "http_error", "timeout", "connection_error", "dns_error", "too_large",
     "not_html", "redirect_refused", "robots_disallowed", "blocked_address", "decode_error", "feed_error",
+    "source_missing", "file_refused",
 )
 
 
 @dataclass(frozen=True)
 class Discovered:
-    """A URL a source yielded. For html_dir sources `content` already holds the file's bytes."""
+    """A URL a source yielded. An html_dir page's file is `discovered_via` (a file: URI); `content` is None
+    from discovery (the fetch stage reads the file) unless a caller fills it in."""
 
     source_name: str
     url: str
