@@ -2,11 +2,12 @@
 
 Safety rules for XML from sites we do not control:
 * the XML is read by lxml (libxml2) with entity substitution, DTD loading and network access off and
-  `huge_tree` off (libxml2's own limits on depth and node size stay on). The check is made on the
-  parsed document, after the bytes were decoded, so no encoding can hide it (a UTF-16 or UTF-32
-  feed reads like a UTF-8 one): a document with a DOCTYPE (internal or external DTD) or an entity
-  reference is refused (no entity expansion, no external entities -- the "billion laughs" and XXE
-  attacks need one of the two);
+  `huge_tree` off (libxml2's own limits on depth, node size and entity amplification stay on). A
+  document that declares a DOCTYPE is refused (no entity expansion, no external entities -- the
+  "billion laughs" and XXE attacks need one): libxml2 reports the DOCTYPE to a parser target that
+  stops right there, before any declaration inside it is read, and after the bytes were decoded, so
+  no encoding can hide it (a UTF-16 or UTF-32 feed is judged like a UTF-8 one). The parsed tree is
+  checked once more (no DTD, no entity reference) before it is used;
 * the bytes handed in are already capped by the fetch's `max_bytes`; a gzipped sitemap is inflated
   within the same cap; a title is cut at MAX_TITLE_CHARS and a summary at MAX_SUMMARY_CHARS
   characters, and a link longer than MAX_URL_CHARS is skipped;
@@ -76,6 +77,48 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True, remove_pis=True, recover=False)
 
 
+class _HasDoctype(Exception):
+    pass
+
+
+class _RootStarted(Exception):
+    pass
+
+
+class _Prolog:
+    """A parser target that stops at the DOCTYPE (before its internal subset is read) or at the root element."""
+
+    def doctype(self, *_: object) -> None:
+        raise _HasDoctype()
+
+    def start(self, *_: object) -> None:
+        raise _RootStarted()
+
+    def end(self, *_: object) -> None: ...
+
+    def data(self, *_: object) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _refuse_doctype(data: bytes) -> None:
+    """Refuse a document that declares a DOCTYPE, seen by libxml2 after decoding (UTF-16/32 included) and
+    before any declaration in it is read. Syntax errors are left to the real parse."""
+    parser = etree.XMLParser(target=_Prolog(), resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        etree.fromstring(data, parser)
+    except _HasDoctype:
+        raise FeedError("refused: the XML declares a DOCTYPE (DTDs and entities are not allowed)") from None
+    except (_RootStarted, etree.XMLSyntaxError):
+        return
+
+
+def _parse(data: bytes) -> Element:
+    _refuse_doctype(data)
+    return _refuse_dtd(etree.fromstring(data, _parser()))
+
+
 def _refuse_dtd(root: Element) -> Element:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
@@ -99,13 +142,13 @@ def parse_xml(data: bytes) -> Element:
     if not data or not data.strip():
         raise FeedError("empty document")
     try:
-        return _refuse_dtd(etree.fromstring(data, _parser()))
+        return _parse(data)
     except etree.XMLSyntaxError as exc:
         error = exc
     retry = _redetect(data)
     if retry is not None:
         try:
-            return _refuse_dtd(etree.fromstring(retry, _parser()))
+            return _parse(retry)
         except etree.XMLSyntaxError:
             pass
     raise FeedError(f"malformed XML: {error}") from None
@@ -116,21 +159,31 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(el: Element, name: str) -> list[Element]:
-    return [c for c in el if local(c.tag) == name]
+Kids = dict[str, list[Element]]
 
 
-def _child_text(el: Element, *names: str) -> str | None:
+def _kids(el: Element | None) -> Kids:
+    """An element's child elements by local name, in one pass (a feed item is read with one scan)."""
+    out: Kids = {}
+    if el is not None:
+        for c in el:
+            tag = c.tag
+            if isinstance(tag, str):
+                out.setdefault(tag.rsplit("}", 1)[-1], []).append(c)
+    return out
+
+
+def _text(el: Element) -> str:
+    return ("".join(el.itertext()) if len(el) else (el.text or "")).strip()
+
+
+def _child_text(kids: Kids, *names: str) -> str | None:
     for name in names:
-        for c in _children(el, name):
-            text = "".join(c.itertext()).strip()
+        for c in kids.get(name, ()):
+            text = _text(c)
             if text:
                 return text
     return None
-
-
-def _descendants(el: Element, name: str) -> list[Element]:
-    return [c for c in el.iter() if local(c.tag) == name]
 
 
 # ---------------------------------------------------------------- dates & text
@@ -173,19 +226,19 @@ def matches_keywords(keywords: tuple[str, ...], *texts: str | None) -> bool:
 
 # ---------------------------------------------------------------- feeds
 
-def _atom_link(entry: Element) -> str | None:
-    links = _children(entry, "link")
+def _atom_link(kids: Kids) -> str | None:
+    links = kids.get("link", [])
     for link in links:
         if link.get("href") and link.get("rel", "alternate") == "alternate":
             return link.get("href")
     return next((link.get("href") for link in links if link.get("href")), None)
 
 
-def _rss_link(item: Element) -> str | None:
-    link = _child_text(item, "link")
+def _rss_link(kids: Kids) -> str | None:
+    link = _child_text(kids, "link")
     if link:
         return link
-    for guid in _children(item, "guid"):
+    for guid in kids.get("guid", ()):
         text = (guid.text or "").strip()
         if text and guid.get("isPermaLink", "true").lower() != "false":
             return text
@@ -209,15 +262,17 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedEntry]:
     kind = local(root.tag).lower()
     out: list[FeedEntry | None] = []
     if kind in ("rss", "rdf"):
-        for item in _descendants(root, "item"):
-            out.append(_entry(base_url, _rss_link(item), _child_text(item, "title"),
-                              _child_text(item, "description", "summary", "encoded"),
-                              _child_text(item, "pubDate", "date", "published", "updated")))
+        for item in root.iter("{*}item"):  # any namespace or none, matched in C
+            kids = _kids(item)
+            out.append(_entry(base_url, _rss_link(kids), _child_text(kids, "title"),
+                              _child_text(kids, "description", "summary", "encoded"),
+                              _child_text(kids, "pubDate", "date", "published", "updated")))
     elif kind == "feed":
-        for entry in _children(root, "entry"):
-            out.append(_entry(base_url, _atom_link(entry), _child_text(entry, "title"),
-                              _child_text(entry, "summary", "content"),
-                              _child_text(entry, "updated", "published")))
+        for entry in root.iterchildren("{*}entry"):
+            kids = _kids(entry)
+            out.append(_entry(base_url, _atom_link(kids), _child_text(kids, "title"),
+                              _child_text(kids, "summary", "content"),
+                              _child_text(kids, "updated", "published")))
     else:
         raise FeedError(f"not an RSS or Atom feed (root element <{local(root.tag)}>)")
     return [e for e in out if e is not None]
@@ -226,16 +281,17 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedEntry]:
 # ---------------------------------------------------------------- sitemaps
 
 def _sitemap_entry(el: Element, base_url: str) -> SitemapEntry | None:
-    loc = _child_text(el, "loc")
+    kids = _kids(el)
+    loc = _child_text(kids, "loc")
     if not loc or len(loc) > MAX_URL_CHARS:
         return None
     url = resolve_link(base_url, loc)
     if not is_fetchable(url):
         return None
-    news = next(iter(_children(el, "news")), None)
+    news = _kids(kids["news"][0]) if "news" in kids else None
     published = parse_date(_child_text(news, "publication_date")) if news is not None else None
     title = _capped(plain_text(_child_text(news, "title")), MAX_TITLE_CHARS) if news is not None else None
-    return SitemapEntry(loc=url, lastmod=parse_date(_child_text(el, "lastmod")), published=published,
+    return SitemapEntry(loc=url, lastmod=parse_date(_child_text(kids, "lastmod")), published=published,
                         title=title)
 
 
@@ -244,9 +300,9 @@ def parse_sitemap(data: bytes, base_url: str) -> Sitemap:
     root = parse_xml(data)
     kind = local(root.tag)
     if kind == "urlset":
-        entries = [_sitemap_entry(el, base_url) for el in _children(root, "url")]
+        entries = [_sitemap_entry(el, base_url) for el in root.iterchildren("{*}url")]
     elif kind == "sitemapindex":
-        entries = [_sitemap_entry(el, base_url) for el in _children(root, "sitemap")]
+        entries = [_sitemap_entry(el, base_url) for el in root.iterchildren("{*}sitemap")]
     else:
         raise FeedError(f"not a sitemap (root element <{kind}>)")
     return Sitemap(is_index=kind == "sitemapindex", entries=tuple(e for e in entries if e is not None))
