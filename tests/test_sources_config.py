@@ -244,3 +244,13 @@ def test_run_refuses_a_bad_sources_file_before_anything_starts(tmp_path):
         f"{bad}:2: defaults.max_retries: -1 is out of range: must be between 0 and 10",
         f"1 problem in {bad}; nightly_refresh not started"]
     assert not (tmp_path / "wh").exists() and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sources: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+    ("defaults: {max_bytes: " + "9" * 10_000 + "}\n" + OK_SOURCE, "Exceeds the limit"),
+    ("", "the file is empty"),
+    ("- just\n- a list\n", "expected a mapping with a 'sources' list"),
+])
+def test_pathological_yaml_is_a_problem_not_a_crash(tmp_path, text, expected):
+    assert expected in one(tmp_path, text)

@@ -19,6 +19,7 @@ What is refused, and why:
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -275,6 +276,10 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[tuple[int | None
         return None, None, [(mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc.context}")]
     except yaml.YAMLError as exc:
         return None, None, [(None, f"not valid YAML: {exc}")]
+    except RecursionError:
+        return None, None, [(None, "not valid YAML here: nested too deeply")]
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return None, None, [(None, f"not valid YAML here: {exc}")]
     finally:
         loader.dispose()
 
@@ -296,6 +301,8 @@ def _yaml_text(value: Any) -> str:
         try:
             number = float(value.replace("_", ""))
         except ValueError:
+            return ""
+        if not math.isfinite(number):
             return ""
         written = str(int(number)) if number.is_integer() and abs(number) < 1e18 else repr(number)
         return f"; YAML reads {value!r} as text, write {written}"
