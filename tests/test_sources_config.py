@@ -247,7 +247,7 @@ def test_run_refuses_a_bad_sources_file_before_anything_starts(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("sources: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+    ("sources: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than 16 levels"),
     ("defaults: {max_bytes: " + "9" * 10_000 + "}\n" + OK_SOURCE, "Exceeds the limit"),
     ("", "the file is empty"),
     ("- just\n- a list\n", "expected a mapping with a 'sources' list"),

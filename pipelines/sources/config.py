@@ -198,8 +198,14 @@ class _Refused(Exception):
         self.line, self.message = line, message
 
 
+MAX_DEPTH = 16  # a sources file needs 4 levels (sources / entry / urls / item)
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases the moment the parser meets one (nothing is expanded)."""
+    """SafeLoader that refuses anchors and aliases the moment the parser meets one (nothing is expanded),
+    and nesting deeper than MAX_DEPTH."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -207,7 +213,13 @@ class _StrictLoader(yaml.SafeLoader):
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
             raise _Refused(event.start_mark.line + 1,
                            f"YAML anchors and aliases are not allowed ({sign}{event.anchor}); write the value out")
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _duplicates(node: yaml.Node, where: str = "") -> list[tuple[int, str]]:
@@ -276,8 +288,6 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[tuple[int | None
         return None, None, [(mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc.context}")]
     except yaml.YAMLError as exc:
         return None, None, [(None, f"not valid YAML: {exc}")]
-    except RecursionError:
-        return None, None, [(None, "not valid YAML here: nested too deeply")]
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         return None, None, [(None, f"not valid YAML here: {exc}")]
     finally:
