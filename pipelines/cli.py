@@ -208,11 +208,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="run: dbt rebuilds every model and runs every test (default: only the models downstream "
                          "of the raw tables that changed since the last build)")
     a = ap.parse_args(argv)
-    if a.command in ("check-sources", "run"):  # a bad sources file stops `run` before anything starts
-        code = check_sources(a.file if a.command == "check-sources" else None, before_run=a.command == "run")
-        if code or a.command == "check-sources":
-            return code
+    if a.file and a.command != "check-sources":
+        ap.error(f"{a.command} takes no file (the sources file comes from NEWS_SOURCES)")
+    if a.command == "check-sources":
+        return check_sources(a.file)
     os.chdir(PROJECT_DIR)
+    if a.command == "run" and check_sources(before_run=True):  # the file run reads; nothing starts if bad
+        return 2
     if a.command == "prepare":
         prepare(force=a.force)
         return 0
