@@ -279,6 +279,7 @@ defaults:
   min_delay_s: 0
   timeout_s: 60
   max_bytes: 20_000_000
+  max_urls_per_source: 1_000_000  # a backfill lists the whole corpus (the default keeps the newest 5,000)
   allow_private_hosts: true
   respect_robots_txt: true
 sources:

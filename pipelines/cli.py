@@ -6,6 +6,7 @@ run              run the `nightly_refresh` job once (--full-build: dbt rebuilds 
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
 export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
 report           write a self-contained static HTML report (charts, latest articles, data quality)
+check-sources    validate a sources file (default: NEWS_SOURCES): every problem on one line, exit 2 if any
 """
 from __future__ import annotations
 
@@ -218,10 +219,30 @@ def dbt_build_check() -> int:
         return proc.returncode
 
 
+def check_sources(path: str | None = None, *, before_run: bool = False) -> int:
+    """Validate the sources file (`path`, else NEWS_SOURCES / the demo sources): every problem on stderr,
+    one line each; 0 when the file can be used, 2 when not. `run` calls it before anything starts."""
+    from .sources.config import load_sources, validate_sources_file
+
+    target = Path(path).expanduser().resolve() if path else load_settings().sources_path
+    problems = validate_sources_file(target)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) > 1)} in {target}"
+              + ("; nightly_refresh not started" if before_run else ""), file=sys.stderr)
+        return 2
+    if not before_run:
+        n = len(load_sources(target).sources)
+        print(f"{target}: ok ({n} source{'s' * (n != 1)})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="pipelines.cli", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export", "report"])
+    ap.add_argument("command", choices=["prepare", "run", "dbt-build-check", "export", "report", "check-sources"])
+    ap.add_argument("file", nargs="?", help="check-sources: the sources file (default: NEWS_SOURCES)")
     ap.add_argument("--out", help="export: the folder (default export/); report: the file (default report/index.html)")
     ap.add_argument("--force", action="store_true", help="prepare: parse even when nothing changed")
     ap.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD",
@@ -232,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="run: dbt rebuilds every model and runs every test (default: only the models downstream "
                          "of the raw tables that changed since the last build)")
     a = ap.parse_args(argv)
+    if a.file and a.command != "check-sources":
+        ap.error(f"{a.command} takes no file (the sources file comes from NEWS_SOURCES)")
+    if a.command == "check-sources":
+        return check_sources(a.file)
     from .runs import LAST_SIGNAL, raise_keyboard_interrupt
 
     # SIGTERM (systemd, a deploy, `kill`) ends any command like Ctrl-C does: promptly, exit status 128 + signal
@@ -246,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(a: argparse.Namespace) -> int:
     os.chdir(PROJECT_DIR)
+    if a.command == "run" and check_sources(before_run=True):  # the file run reads; nothing starts if bad
+        return 2
     if a.command == "prepare":
         prepare(force=a.force)
         return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.fetch import Discovered, FetchResult, discover
+from pipelines.fetch import Discovered, FetchResult, discover, fetch_all
 from pipelines.fetch.discover import find_canonical
 from pipelines.fetch.feeds import FeedError, parse_date, parse_feed
 from pipelines.sources.config import SourcesConfig, load_sources
@@ -47,14 +47,19 @@ def test_html_dir_reads_pages_recursively_sorted_with_canonical_or_file_url(tmp_
         "<html><head><link rel='alternate' href='https://x.example/amp'>"
         "<link rel='canonical' href='https://city.example.kr/a/9'></head></html>", encoding="utf-8")
     (pages / "notes.txt").write_text("not a page", encoding="utf-8")
-    found, failed = run(tmp_path, [{"name": "saved", "kind": "html_dir", "path": "pages"}])
+    config = sources_file(tmp_path, [{"name": "saved", "kind": "html_dir", "path": "pages"}])
+    found, failed = discover(config, now=NOW)
     assert failed == []
     assert [d.url for d in found] == [
         "https://city.example.kr/a/9",  # 2024/c.HTML
         (pages / "a.htm").resolve().as_uri(),  # no canonical: its file URI
         "https://www.daily.example.kr/news/7?x=1",  # &amp; unescaped, utm_* dropped
     ]
-    assert found[2].content == (pages / "b.html").read_bytes()
+    # discovery reads only the head for the canonical; the fetch reads the file (never the network)
+    assert all(d.content is None for d in found)
+    fetched = fetch_all(found, config)
+    assert [r.outcome for r in fetched] == ["ok"] * 3
+    assert fetched[2].content == (pages / "b.html").read_bytes() and fetched[2].http_status is None
     assert all(d.source_name == "saved" and d.discovered_via.startswith(pages.resolve().as_uri() + "/") for d in found)
 
 
@@ -77,20 +82,21 @@ def test_html_dir_canonical_in_a_euc_kr_page() -> None:
 
 def test_html_dir_on_the_seed_corpus_uses_each_pages_canonical(tmp_path: Path) -> None:
     index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
-    found, failed = run(tmp_path, [{"name": "seeds", "kind": "html_dir", "path": str(SEED_CORPUS)}])
+    config = sources_file(tmp_path, [{"name": "seeds", "kind": "html_dir", "path": str(SEED_CORPUS)}])
+    found, failed = discover(config, now=NOW)
     assert failed == []
     assert sorted(d.url for d in found) == sorted(entry["url"] for entry in index)
-    assert all(d.content for d in found)
+    assert all(r.outcome == "ok" and r.content for r in fetch_all(found, config))
 
 
-def test_missing_html_dir_is_a_feed_error_and_other_sources_go_on(tmp_path: Path) -> None:
+def test_missing_html_dir_is_a_failed_source_and_other_sources_go_on(tmp_path: Path) -> None:
     found, failed = run(tmp_path, [
         {"name": "gone", "kind": "html_dir", "path": "no-such-folder"},
         {"name": "picked", "kind": "urls", "urls": ["https://news.example.kr/a/1"]},
     ])
     assert [d.url for d in found] == ["https://news.example.kr/a/1"]
     assert [(f.source_name, f.outcome) for f in failed] == [("gone", "feed_error")]
-    assert "html_dir not found" in (failed[0].error or "")
+    assert "html_dir folder not found" in (failed[0].error or "")
 
 
 # ---------------------------------------------------------------- urls

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pipelines.fetch.crawler import Crawler, _host_key, now_utc, sha256_hex
-from pipelines.fetch.discover import discover_sources
+from pipelines.fetch.discover import discover_sources, read_html_page
 from pipelines.fetch.robots import RobotsCache
 from pipelines.fetch.types import FETCH_OUTCOMES, Discovered, FetchResult
 from pipelines.fetch.urls import canonicalize_url, clean_url
@@ -65,12 +65,15 @@ def fetch_all(items: list[Discovered], config: SourcesConfig, *, validators: Val
               robots: RobotsCache | None = None) -> list[FetchResult]:
     """One FetchResult per item, in the items' order.
 
-    Items that carry `content` (html_dir files) are 'ok' without network. http(s) items are fetched
+    Items that carry `content` are 'ok' without network. Items of an html_dir source are read from their
+    file (`discover.read_html_page`: the file named by `discovered_via`, inside the folder, at most
+    `max_bytes`), never from the network, whatever their URL. Other http(s) items are fetched
     under their source's CrawlPolicy (the config defaults for an unknown source name);
     `validators` maps url -> (etag, last_modified) for conditional GETs; `on_result` is called with
     each result as soon as it is known (in completion order); an exception it raises stops the call.
     """
     policies: dict[str, CrawlPolicy] = {s.name: s.policy for s in config.sources}
+    html_dirs = {s.name: s for s in config.sources if s.kind == "html_dir"}
     validators = validators or {}
 
     async def go() -> list[FetchResult]:
@@ -78,6 +81,8 @@ def fetch_all(items: list[Discovered], config: SourcesConfig, *, validators: Val
             async def one(item: Discovered) -> FetchResult:
                 if item.content is not None:
                     result = _local_result(item)
+                elif item.source_name in html_dirs:
+                    result = await asyncio.to_thread(read_html_page, html_dirs[item.source_name], item)
                 else:
                     policy = policies.get(item.source_name, config.defaults)
                     result = await crawler.fetch(item.source_name, item.url, policy,
@@ -92,7 +97,8 @@ def fetch_all(items: list[Discovered], config: SourcesConfig, *, validators: Val
             queues: dict[str, deque[int]] = {}
             width: dict[str, int] = {}
             for i, item in enumerate(items):
-                key = "" if item.content is not None else _host_key(item.url)
+                local = item.content is not None or item.source_name in html_dirs
+                key = "" if local else _host_key(item.url)
                 queues.setdefault(key, deque()).append(i)
                 bound = 1 if not key else policies.get(item.source_name, config.defaults).per_host_concurrency
                 width[key] = max(width.get(key, 1), bound, 1)

@@ -1,14 +1,21 @@
 """Feeds and sitemaps as data: RSS 2.0, RSS 1.0 (RDF), Atom, sitemap urlset and sitemap index.
 
 Safety rules for XML from sites we do not control:
-* a document that declares a DOCTYPE or an ENTITY is refused before parsing (no entity expansion,
-  no external entities -- the "billion laughs" and XXE attacks need one of the two);
+* the XML is read by lxml (libxml2) with entity substitution, DTD loading and network access off and
+  `huge_tree` off (libxml2's own limits on depth, node size and entity amplification stay on). A
+  document that declares a DOCTYPE is refused (no entity expansion, no external entities -- the
+  "billion laughs" and XXE attacks need one): libxml2 reports the DOCTYPE to a parser target that
+  stops right there, before any declaration inside it is read, and after the bytes were decoded, so
+  no encoding can hide it (a UTF-16 or UTF-32 feed is judged like a UTF-8 one). The parsed tree is
+  checked once more (no DTD, no entity reference) before it is used;
 * the bytes handed in are already capped by the fetch's `max_bytes`; a gzipped sitemap is inflated
-  within the same cap;
-* encodings expat cannot read itself (EUC-KR, CP949, ...) are decoded by Python and re-declared as
-  UTF-8; a document whose bytes are not valid in the declared encoding ("a charset that lies") is
-  decoded with the charset charset-normalizer detects, then parsed once more;
-* nothing in a feed is executed or used as a path; links are only resolved against the feed URL.
+  within the same cap; a title is cut at MAX_TITLE_CHARS and a summary at MAX_SUMMARY_CHARS
+  characters, and a link longer than MAX_URL_CHARS is skipped;
+* encodings are read by libxml2 from the BOM or the XML declaration (EUC-KR and CP949 included); a
+  document whose bytes are not valid in the declared encoding ("a charset that lies") is decoded
+  with the charset charset-normalizer detects, re-declared as UTF-8 and parsed once more;
+* comments and processing instructions are dropped; nothing in a feed is executed or used as a
+  path; links are only resolved against the feed URL.
 
 Elements are matched by local name, so namespaced and plain documents read alike.
 Dates: RFC 822 (pubDate), ISO 8601 / W3C datetime (updated, lastmod, news:publication_date) and
@@ -18,20 +25,22 @@ from __future__ import annotations
 
 import email.utils
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from charset_normalizer import from_bytes
+from lxml import etree
 
 from pipelines.fetch.urls import is_fetchable, resolve_link
 
-_DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.IGNORECASE)
-_FORBIDDEN = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_EXPAT_NATIVE = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1",
-                 "latin1"}
+MAX_TITLE_CHARS = 1_000
+MAX_SUMMARY_CHARS = 10_000
+MAX_URL_CHARS = 4_096
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+_DECL_ENCODING = re.compile(r"^(\ufeff?<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']")
+
+Element = etree._Element
 
 
 class FeedError(Exception):
@@ -62,49 +71,87 @@ class Sitemap:
 
 # ---------------------------------------------------------------- XML
 
-def _redeclare_utf8(data: bytes, encoding: str) -> bytes:
+def _parser() -> etree.XMLParser:
+    # a new parser per document: lxml parsers keep state and must not be shared between threads
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True, recover=False)
+
+
+class _HasDoctype(Exception):
+    pass
+
+
+class _RootStarted(Exception):
+    pass
+
+
+class _Prolog:
+    """A parser target that stops at the DOCTYPE (before its internal subset is read) or at the root element."""
+
+    def doctype(self, *_: object) -> None:
+        raise _HasDoctype()
+
+    def start(self, *_: object) -> None:
+        raise _RootStarted()
+
+    def end(self, *_: object) -> None: ...
+
+    def data(self, *_: object) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _refuse_doctype(data: bytes) -> None:
+    """Refuse a document that declares a DOCTYPE, seen by libxml2 after decoding (UTF-16/32 included) and
+    before any declaration in it is read. Syntax errors are left to the real parse."""
+    parser = etree.XMLParser(target=_Prolog(), resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
     try:
-        text = data.decode(encoding, errors="replace")
-    except LookupError:
-        raise FeedError(f"unknown XML encoding {encoding!r}") from None
-    text = re.sub(r"^(<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']", r'\1"utf-8"', text, count=1)
-    return text.encode("utf-8")
+        etree.fromstring(data, parser)
+    except _HasDoctype:
+        raise FeedError("refused: the XML declares a DOCTYPE (DTDs and entities are not allowed)") from None
+    except (_RootStarted, etree.XMLSyntaxError):
+        return
 
 
-def _prepare(data: bytes) -> bytes:
-    data = data.lstrip(b" \t\r\n")
-    if _FORBIDDEN.search(data):
-        raise FeedError("refused: the XML declares a DOCTYPE or ENTITY")
-    m = _DECL.match(data)
-    if m:
-        encoding = m.group(1).decode("ascii").lower()
-        if encoding not in _EXPAT_NATIVE:
-            return _redeclare_utf8(data, encoding)
-    return data
+def _parse(data: bytes) -> Element:
+    _refuse_doctype(data)
+    return _refuse_dtd(etree.fromstring(data, _parser()))
+
+
+def _refuse_dtd(root: Element) -> Element:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise FeedError("refused: the XML declares a DOCTYPE (DTDs and entities are not allowed)")
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        raise FeedError("refused: the XML uses an entity reference (entities are not allowed)")
+    return root
 
 
 def _redetect(data: bytes) -> bytes | None:
+    """The document re-encoded as UTF-8 from the charset charset-normalizer detects (None: no better guess)."""
     best = from_bytes(data).best()
     if best is None or best.encoding in ("utf_8", "ascii"):
         return None
-    return _redeclare_utf8(data, best.encoding)
+    text = str(best).lstrip("\ufeff")
+    return _DECL_ENCODING.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
 
 
-def parse_xml(data: bytes) -> ET.Element:
+def parse_xml(data: bytes) -> Element:
     """Parse untrusted XML with the rules above; raises FeedError."""
     if not data or not data.strip():
         raise FeedError("empty document")
-    prepared = _prepare(data)
     try:
-        return ET.fromstring(prepared)
-    except ET.ParseError as exc:
-        retry = _redetect(prepared)
-        if retry is not None:
-            try:
-                return ET.fromstring(retry)
-            except ET.ParseError:
-                pass
-        raise FeedError(f"malformed XML: {exc}") from None
+        return _parse(data)
+    except etree.XMLSyntaxError as exc:
+        error = exc
+    retry = _redetect(data)
+    if retry is not None:
+        try:
+            return _parse(retry)
+        except etree.XMLSyntaxError:
+            pass
+    raise FeedError(f"malformed XML: {error}") from None
 
 
 def local(tag: str) -> str:
@@ -112,21 +159,31 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(el: ET.Element, name: str) -> list[ET.Element]:
-    return [c for c in el if local(c.tag) == name]
+Kids = dict[str, list[Element]]
 
 
-def _child_text(el: ET.Element, *names: str) -> str | None:
+def _kids(el: Element | None) -> Kids:
+    """An element's child elements by local name, in one pass (a feed item is read with one scan)."""
+    out: Kids = {}
+    if el is not None:
+        for c in el:
+            tag = c.tag
+            if isinstance(tag, str):
+                out.setdefault(tag.rsplit("}", 1)[-1], []).append(c)
+    return out
+
+
+def _text(el: Element) -> str:
+    return ("".join(el.itertext()) if len(el) else (el.text or "")).strip()
+
+
+def _child_text(kids: Kids, *names: str) -> str | None:
     for name in names:
-        for c in _children(el, name):
-            text = "".join(c.itertext()).strip()
+        for c in kids.get(name, ()):
+            text = _text(c)
             if text:
                 return text
     return None
-
-
-def _descendants(el: ET.Element, name: str) -> list[ET.Element]:
-    return [c for c in el.iter() if local(c.tag) == name]
 
 
 # ---------------------------------------------------------------- dates & text
@@ -149,6 +206,10 @@ def parse_date(text: str | None) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def _capped(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else None
+
+
 def plain_text(text: str | None) -> str:
     """Feed summaries often carry HTML: tags dropped, whitespace collapsed."""
     return _SPACES.sub(" ", _TAGS.sub(" ", text or "")).strip()
@@ -165,19 +226,19 @@ def matches_keywords(keywords: tuple[str, ...], *texts: str | None) -> bool:
 
 # ---------------------------------------------------------------- feeds
 
-def _atom_link(entry: ET.Element) -> str | None:
-    links = _children(entry, "link")
+def _atom_link(kids: Kids) -> str | None:
+    links = kids.get("link", [])
     for link in links:
         if link.get("href") and link.get("rel", "alternate") == "alternate":
             return link.get("href")
     return next((link.get("href") for link in links if link.get("href")), None)
 
 
-def _rss_link(item: ET.Element) -> str | None:
-    link = _child_text(item, "link")
+def _rss_link(kids: Kids) -> str | None:
+    link = _child_text(kids, "link")
     if link:
         return link
-    for guid in _children(item, "guid"):
+    for guid in kids.get("guid", ()):
         text = (guid.text or "").strip()
         if text and guid.get("isPermaLink", "true").lower() != "false":
             return text
@@ -186,12 +247,13 @@ def _rss_link(item: ET.Element) -> str | None:
 
 def _entry(base_url: str, href: str | None, title: str | None, summary: str | None,
            date: str | None) -> FeedEntry | None:
-    if not href:
+    if not href or len(href) > MAX_URL_CHARS:
         return None
     url = resolve_link(base_url, href)
     if not is_fetchable(url):
         return None
-    return FeedEntry(url=url, title=plain_text(title) or None, summary=summary, published=parse_date(date))
+    return FeedEntry(url=url, title=_capped(plain_text(title), MAX_TITLE_CHARS),
+                     summary=_capped(summary, MAX_SUMMARY_CHARS), published=parse_date(date))
 
 
 def parse_feed(data: bytes, base_url: str) -> list[FeedEntry]:
@@ -200,15 +262,17 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedEntry]:
     kind = local(root.tag).lower()
     out: list[FeedEntry | None] = []
     if kind in ("rss", "rdf"):
-        for item in _descendants(root, "item"):
-            out.append(_entry(base_url, _rss_link(item), _child_text(item, "title"),
-                              _child_text(item, "description", "summary", "encoded"),
-                              _child_text(item, "pubDate", "date", "published", "updated")))
+        for item in root.iter("{*}item"):  # any namespace or none, matched in C
+            kids = _kids(item)
+            out.append(_entry(base_url, _rss_link(kids), _child_text(kids, "title"),
+                              _child_text(kids, "description", "summary", "encoded"),
+                              _child_text(kids, "pubDate", "date", "published", "updated")))
     elif kind == "feed":
-        for entry in _children(root, "entry"):
-            out.append(_entry(base_url, _atom_link(entry), _child_text(entry, "title"),
-                              _child_text(entry, "summary", "content"),
-                              _child_text(entry, "updated", "published")))
+        for entry in root.iterchildren("{*}entry"):
+            kids = _kids(entry)
+            out.append(_entry(base_url, _atom_link(kids), _child_text(kids, "title"),
+                              _child_text(kids, "summary", "content"),
+                              _child_text(kids, "updated", "published")))
     else:
         raise FeedError(f"not an RSS or Atom feed (root element <{local(root.tag)}>)")
     return [e for e in out if e is not None]
@@ -216,17 +280,18 @@ def parse_feed(data: bytes, base_url: str) -> list[FeedEntry]:
 
 # ---------------------------------------------------------------- sitemaps
 
-def _sitemap_entry(el: ET.Element, base_url: str) -> SitemapEntry | None:
-    loc = _child_text(el, "loc")
-    if not loc:
+def _sitemap_entry(el: Element, base_url: str) -> SitemapEntry | None:
+    kids = _kids(el)
+    loc = _child_text(kids, "loc")
+    if not loc or len(loc) > MAX_URL_CHARS:
         return None
     url = resolve_link(base_url, loc)
     if not is_fetchable(url):
         return None
-    news = next(iter(_children(el, "news")), None)
+    news = _kids(kids["news"][0]) if "news" in kids else None
     published = parse_date(_child_text(news, "publication_date")) if news is not None else None
-    title = _child_text(news, "title") if news is not None else None
-    return SitemapEntry(loc=url, lastmod=parse_date(_child_text(el, "lastmod")), published=published,
+    title = _capped(plain_text(_child_text(news, "title")), MAX_TITLE_CHARS) if news is not None else None
+    return SitemapEntry(loc=url, lastmod=parse_date(_child_text(kids, "lastmod")), published=published,
                         title=title)
 
 
@@ -235,9 +300,9 @@ def parse_sitemap(data: bytes, base_url: str) -> Sitemap:
     root = parse_xml(data)
     kind = local(root.tag)
     if kind == "urlset":
-        entries = [_sitemap_entry(el, base_url) for el in _children(root, "url")]
+        entries = [_sitemap_entry(el, base_url) for el in root.iterchildren("{*}url")]
     elif kind == "sitemapindex":
-        entries = [_sitemap_entry(el, base_url) for el in _children(root, "sitemap")]
+        entries = [_sitemap_entry(el, base_url) for el in root.iterchildren("{*}sitemap")]
     else:
         raise FeedError(f"not a sitemap (root element <{kind}>)")
     return Sitemap(is_index=kind == "sitemapindex", entries=tuple(e for e in entries if e is not None))

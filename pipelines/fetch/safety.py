@@ -9,6 +9,11 @@ Rules (applied to the first URL and again to every redirect hop):
   NAT and IPv4-mapped forms of those are refused as `blocked_address`
   ("refused: 127.0.0.1 is a loopback address"). A public-looking name that resolves to 127.0.0.1
   is refused the same way, because the check is on the addresses, not the name;
+* IPv6 forms that carry an IPv4 address are judged by that address too: IPv4-mapped
+  (::ffff:a.b.c.d), 6to4 (2002::/16), Teredo (2001::/32: server and client) and NAT64 with the
+  well-known prefix (64:ff9b::/96). A 6to4 or NAT64 address whose IPv4 is public is allowed (that is
+  how an IPv6-only host with DNS64 reaches an IPv4 site); Teredo stays refused in any case (it lies
+  in the non-global 2001::/23 block), naming the embedded address when that one is private;
 * the request is then sent to the address that was checked (the connection is pinned to it; the
   Host header and TLS SNI carry the name), so a second DNS answer cannot slip past the check.
 
@@ -39,11 +44,24 @@ class CheckedHost:
     addresses: tuple[str, ...]  # IPv4 first; the request is pinned to one of these
 
 
-def address_refusal(address: str) -> str | None:
-    """Why `address` may not be contacted (None: it is a public address)."""
-    ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, with the form's name ([] when none)."""
+    if ip.ipv4_mapped is not None:
+        return [("IPv4-mapped", ip.ipv4_mapped)]
+    if ip.sixtofour is not None:
+        return [("6to4", ip.sixtofour)]
+    if ip.teredo is not None:
+        server, client = ip.teredo
+        return [("Teredo", client), ("Teredo", server)]
+    if ip in NAT64_WELL_KNOWN:
+        return [("NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))]
+    return []
+
+
+def _kind_refusal(ip: IPAddress) -> str | None:
     checks = (
         (ip.is_loopback, "a loopback"),
         (ip.is_unspecified, "an unspecified"),
@@ -55,8 +73,25 @@ def address_refusal(address: str) -> str | None:
     )
     for hit, kind in checks:
         if hit:
-            return f"{address} is {kind} address"
+            return kind
     return None
+
+
+def address_refusal(address: str) -> str | None:
+    """Why `address` may not be contacted (None: it is a public address)."""
+    ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(ip)
+        for form, v4 in embedded:
+            kind = _kind_refusal(v4)
+            if kind:
+                if form == "IPv4-mapped":
+                    return f"{v4} is {kind} address"
+                return f"{address} is a {form} address embedding {v4}, {kind} address"
+        if embedded and embedded[0][0] in ("IPv4-mapped", "6to4", "NAT64"):
+            return None  # judged by the (public) IPv4 address it carries
+    kind = _kind_refusal(ip)
+    return f"{address} is {kind} address" if kind else None
 
 
 async def resolve_host(host: str, port: int) -> list[str]:

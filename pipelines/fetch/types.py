@@ -13,7 +13,8 @@ FETCH_OUTCOMES = (
 
 @dataclass(frozen=True)
 class Discovered:
-    """A URL a source yielded. For html_dir sources `content` already holds the file's bytes."""
+    """A URL a source yielded. An html_dir page's file is `discovered_via` (a file: URI); `content` is None
+    from discovery (the fetch stage reads the file) unless a caller fills it in."""
 
     source_name: str
     url: str
