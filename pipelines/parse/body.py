@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from pipelines.parse import zones
-from pipelines.parse.dates import DATE_SHAPE, BylineDate, byline_dates, parse_machine_date, shaped_byline_dates
+from pipelines.parse.dates import (DATE_SHAPE, BylineDate, byline_dates, is_date_label, parse_machine_date,
+                                   shaped_byline_dates)
 from pipelines.parse.textscan import Literals
 
 SKIP_TAGS = frozenset({
@@ -106,6 +107,7 @@ class DateCandidate:
     labeled: bool = False
     modified: bool = False
     hinted: bool = False
+    distributed: bool = False
 
 
 @dataclass
@@ -151,13 +153,14 @@ class _Walker:
     recursion can hold it in a local. Each element's ``mem_id`` is read once and passed down.
     """
 
-    __slots__ = ("page_chars", "res", "buf", "buf_link", "in_link", "br_run", "last_image_order")
+    __slots__ = ("page_chars", "res", "buf", "buf_link", "link_digits", "in_link", "br_run", "last_image_order")
 
     def __init__(self, page_chars: int) -> None:
         self.page_chars = max(page_chars, 1)
         self.res = WalkResult()
         self.buf: list[str] = []
         self.buf_link = 0
+        self.link_digits = False  # a linked text of the current block holds a digit (a dated list entry)
         self.in_link = 0
         self.br_run = 0
         self.last_image_order = -10
@@ -175,6 +178,8 @@ class _Walker:
         text = text.strip()
         link = self.buf_link
         self.buf_link = 0
+        link_digits = self.link_digits
+        self.link_digits = False
         if not text:
             return
         blocks = self.res.blocks
@@ -182,18 +187,29 @@ class _Walker:
         block = Block(text, container, cid, min(link, len(text)), order, zone, tag,
                       self.last_image_order == order, False, other_item)
         blocks.append(block)
-        # _scan_dates ignores list items and linked blocks, and byline_dates needs a y-m-d shape: test
-        # those before calling it
-        if not other_item and not link and len(text) <= 220 and DATE_SHAPE.search(text):
-            self._scan_dates(block)
+        # _scan_dates ignores list items and mostly-linked blocks, and byline_dates needs a y-m-d shape:
+        # test those before calling it
+        if not other_item and link * 5 < len(text) * 2 and len(text) <= 220 and DATE_SHAPE.search(text):
+            self._scan_dates(block, link_digits)
 
-    def _scan_dates(self, block: Block) -> None:
+    def _scan_dates(self, block: Block, link_digits: bool = False) -> None:
+        """Byline dates of a block. A block that is mostly link text is another article's list entry; a
+        byline with a few linked buttons (print, mail, font size), a linked reporter name or e-mail address is
+        still read, its unlabelled dates only when no linked text holds a digit. A value cell right after a bare label cell (``등록일`` | ``2025-06-20``)
+        is read as one labelled byline."""
         if block.other_item:
             return
-        if block.link_chars > 0:
-            return  # a dated link is another article's list entry, not this article's byline
-        for found in shaped_byline_dates(block.text):  # only called after DATE_SHAPE matched
-            self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified))
+        text = block.text
+        blocks = self.res.blocks
+        if block.order > 0:
+            prev = blocks[block.order - 1]
+            if prev.zone == block.zone and not prev.other_item and is_date_label(prev.text):
+                text = f"{prev.text} {text}"
+        for found in shaped_byline_dates(text):  # only called after DATE_SHAPE matched
+            if link_digits and not found.labeled:
+                continue
+            self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified,
+                                                distributed=found.distributed))
 
     # -- walk ---------------------------------------------------------------------------------
     def walk(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str, other_item: bool,
@@ -214,6 +230,8 @@ class _Walker:
                     buf.append(t)
                     if self.in_link:
                         self.buf_link += len(stripped)
+                        if not self.link_digits and any(c.isdigit() for c in stripped):
+                            self.link_digits = True
                 continue
             tag = child.tag
             action = _TAG_ACTIONS.get(tag)
@@ -281,6 +299,8 @@ class _Walker:
                             buf.append(t)
                             if self.in_link:
                                 self.buf_link += len(t.strip())
+                                if any(c.isdigit() for c in t):
+                                    self.link_digits = True
                             self.flush(child, child_id, new_zone, tag, item)
                     continue  # no image inside: no caption box
                 start = len(res.blocks)

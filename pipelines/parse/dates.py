@@ -6,12 +6,15 @@ as ISO 8601 (``Z`` and ``+09:00`` zones; none -> Asia/Seoul); an empty string me
 Visible bylines are read with a small grammar: LABEL [:] DATE [TIME], where
 - LABEL is a first-publication word (입력, 기사입력, 최초입력, 승인, 기사승인, 등록, 기사등록, 작성,
   게재, 발행, 게시, 보도, 송고, 배포, Posted, Published) or a modification word (수정, 최종수정,
-  업데이트, Updated, Modified) - the latter only ever a fallback;
+  업데이트, Updated, Modified) - the latter only ever a fallback; a press release's 배포 (handed to
+  reporters) time gives way to any other publication label on the page (its 보도 time, its 등록일);
 - DATE is ``2025-06-20``, ``2025.06.20``, ``2025/06/20``, ``2025. 6. 20.``, ``2024년 4월 20일``, or the
   two-digit-year ``25.06.20`` (accepted only after a label), optionally with a weekday ``(금)``;
 - TIME is ``15:09``, ``15:09:27``, ``[15:09]``, ``오후 3:09``, ``15시 09분``.
 A date without a label (``2024년 4월 20일``) is only a candidate; the caller decides whether it sits
 close enough to the headline to count. All results are timezone-aware, Asia/Seoul when unzoned.
+A label alone in its own cell (``<th>등록일</th><td>2019-12-30 09:30</td>``, ``<dt>작성일</dt><dd>...``) is
+recognised by ``is_date_label``; the caller reads it together with the value cell that follows.
 """
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ UNLABELED_DATE = re.compile(
     rf"(?:\s*\(?\s*[월화수목금토일](?:요일)?\s*\)?)?{_TIME}(?!\d)"
 )
 _MODIFIED = re.compile(rf"^(?:{_MODIFIED_LABELS})", re.I)
+_BARE_LABEL = re.compile(rf"^\s*(?:{_MODIFIED_LABELS}|{_PUBLISHED_LABELS})\s*(?:시간|일시)?\s*[:：|]?\s*$", re.I)
 # Necessary conditions (see textscan): every DATE is digits, a separator, one or two digits, a separator and
 # a digit (the shape of y-m-d in both date patterns); every LABEL is one of these words.
 DATE_SHAPE = re.compile(r"\d\s*(?:[.\-/]|년)\s*\d{1,2}\s*(?:[.\-/]|월)\s*\d")
@@ -64,6 +68,7 @@ class BylineDate(NamedTuple):  # immutable like the frozen dataclass it was, and
     when: datetime
     labeled: bool
     modified: bool
+    distributed: bool = False  # labelled 배포 (a press release handed to reporters before its 보도 time)
 
 
 def _year(y: str) -> int:
@@ -134,6 +139,11 @@ def parse_machine_date(value: object) -> datetime | None:
     return when if plausible(when) else None
 
 
+def is_date_label(text: str) -> bool:
+    """A publication or modification label standing alone (a table header cell: ``등록일``, ``작성일시 :``)."""
+    return len(text) <= 16 and _BARE_LABEL.match(text) is not None
+
+
 def byline_dates(text: str) -> list[BylineDate]:
     """Every labelled date in a short text, in order; unlabeled full dates after them."""
     if _DATE_HINT.search(text) is None:
@@ -150,7 +160,8 @@ def shaped_byline_dates(text: str) -> list[BylineDate]:
     for m in (LABELED_DATE.finditer(text) if _LABEL_LITS(text) else ()):
         when = _build(m)
         if when is not None:
-            found.append(BylineDate(when, True, bool(_MODIFIED.match(m.group("label")))))
+            label = m.group("label")
+            found.append(BylineDate(when, True, bool(_MODIFIED.match(label)), label.startswith("배포")))
             spans.append(m.span())
     for m in UNLABELED_DATE.finditer(text):
         if any(a <= m.start() < b for a, b in spans):

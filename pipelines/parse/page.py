@@ -162,6 +162,7 @@ def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | N
             return group[0].when, "time"  # type: ignore[return-value]
     bylines = [d for d in res.dates if d.source == "byline"]
     published = [d for d in bylines if d.labeled and not d.modified]
+    published = [d for d in published if not d.distributed] or published  # 배포 gives way to 보도/등록
     if published:
         after = [d for d in published if title_pos is not None and d.order >= title_pos]
         return (after or published)[0].when, "byline"  # type: ignore[return-value]
