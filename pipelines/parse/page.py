@@ -31,7 +31,7 @@ from pipelines.parse.dates import parse_machine_date
 from pipelines.parse.encoding import decode_html
 from pipelines.parse.metadata import PageMeta, clean_text, host_name, outlet_name, read_meta
 from pipelines.parse.textscan import Literals
-from pipelines.parse.titles import clean_title, is_site_name, norm_name
+from pipelines.parse.titles import clean_title, extends_title, is_site_name, norm_name
 from pipelines.parse.types import ParsedPage, ParseError
 
 META_DATE_KEYS = (
@@ -51,13 +51,38 @@ _ERROR_LITS = Literals(("404", "페이지를", "존재하지", "삭제된", "삭
                        ("found", "error"))
 
 
+_POST_DETAILS = re.compile(r"작성자|작성일|등록일|조회수|첨부파일|기사입력")
+
+
+_BLOCK_INSIDE = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table",
+                           "section", "header", "figure"})
+
+
+def _holds_block(node, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    for child in node.iter():
+        if child.tag in _BLOCK_INSIDE or (depth < 6 and _holds_block(child, depth + 1)):
+            return True
+    return False
+
+
+def _single_headings(tree: LexborHTMLParser) -> list[str]:
+    """Texts of heading elements that hold no block inside (a headline alone, never headline + subtitle)."""
+    out: list[str] = []
+    for node in tree.css("h1, h2, h3, h4, h5, [class*=title], [class*=subject], [class*=headline]")[:60]:
+        text = clean_text(node.text(deep=True, separator=" "))
+        if 8 <= len(text) <= 200 and not _holds_block(node) and not _POST_DETAILS.search(text) \
+                and not _in_other_zone(node):
+            out.append(text)
+    return out
+
+
 def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
-    """Visible headline-like texts outside lists/sidebars, h1 first."""
+    """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell first)."""
     out: list[str] = []
     for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
         text = clean_text(node.text(deep=True, separator=" "))
-        if not (4 <= len(text) <= 200) or _in_other_zone(node):
-            continue
+        if not (4 <= len(text) <= 200) or _POST_DETAILS.search(text) or _in_other_zone(node):
+            continue  # (a box holding the headline with the post's details is not the headline)
         out.append(text)
     for th in tree.css("th, dt")[:20]:
         if norm_name(th.text(deep=True) or "") in ("제목", "title", "subject"):
@@ -101,7 +126,7 @@ def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> st
         return cache["h"]
 
     def dom_heading() -> str | None:
-        return _first_h1(tree, names) or (headings()[0] if headings() else None)
+        return _first_h1(tree, names) or next((h for h in headings() if not is_site_name(h, names)), None)
 
     art = meta.jsonld_article or {}
     raws: list[tuple[object, bool]] = [
@@ -113,6 +138,8 @@ def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> st
         value = raw() if callable(raw) else raw
         title = clean_title(value if isinstance(value, str) else None, names, headings, from_html_title=from_title)
         if title and len(title) >= 2 and not is_site_name(title, names):
+            if not callable(raw):  # a meta title cut short: the visible heading that continues it
+                return next((h for h in _single_headings(tree) if extends_title(h, title)), title)
             return title
     return None
 
