@@ -601,6 +601,25 @@ def body_paragraphs_keyed(blocks: list[Block], title: str | None, names: list[st
     return [unicodedata.normalize("NFC", t) for t in texts if t.strip()], chars
 
 
+_CREDIT_TAIL = re.compile(r"\s*(?:/\s*)?[(\[<]?\s*(?:사진|촬영|Photo)\s*[=:/]\s*[^.)\]>]{1,30}[)\]>]?\s*$", re.I)
+
+
+def caption_paragraphs(res: WalkResult, title_order: int) -> list[str]:
+    """The captions of a photo story (figcaption or a small photo box after the headline, before any
+    other-page list), each of 30 characters or more with a sentence in it, the photo credit cut off.
+    Used as the body only when the page's text is nothing else (see page.parse_html)."""
+    out: list[str] = []
+    for b in res.blocks[title_order + 1:title_order + 12]:
+        if b.other_item or b.link_chars:
+            continue
+        if not (b.tag == "figcaption" or b.caption or b.after_image):
+            continue
+        text = _CAPTION_MARK.sub("", _CREDIT_TAIL.sub("", b.text)).strip()
+        if len(text) >= 30 and sentence_count(text) >= 1:
+            out.append(unicodedata.normalize("NFC", text))
+    return dedupe(out)
+
+
 _SENTENCE_COUNT = re.compile(r"(?:[.!?。]|다)(?=[\s\"'”’)\]]|$)")
 
 
@@ -609,4 +628,4 @@ def sentence_count(text: str) -> int:
 
 
 __all__ = ["Block", "BylineDate", "DateCandidate", "WalkResult", "walk_page", "choose_roots", "content_blocks",
-           "body_paragraphs", "norm_key", "sentence_count"]
+           "body_paragraphs", "caption_paragraphs", "norm_key", "sentence_count"]

@@ -203,8 +203,12 @@ def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | N
 
 
 def _not_article_reason(body: str, region: list[bodymod.Block], title: str | None, res: bodymod.WalkResult,
-                        meta: PageMeta, chars: int | None = None) -> str | None:
-    """``chars`` is ``len(norm_key(body))`` when the caller already has it."""
+                        meta: PageMeta, chars: int | None = None, dated: bool = False,
+                        photo: bool = False) -> str | None:
+    """``chars`` is ``len(norm_key(body))`` when the caller already has it; ``dated``: a publish time was found.
+    A password field makes a short page a login page unless the page is a dated story of two sentences or
+    more (a real article under a site header with a login box). ``photo``: the body is a dated photo story's
+    caption, whose one sentence is enough."""
     if chars is None:
         chars = len(bodymod.norm_key(body))
     visible = [b for b in res.blocks if b.zone == zones.NEUTRAL] if chars < 500 else []  # only read when short
@@ -212,7 +216,7 @@ def _not_article_reason(body: str, region: list[bodymod.Block], title: str | Non
         probe = " ".join([title or "", meta.html_title or "", body[:300]] + [b.text for b in visible[:60] if len(b.text) < 200])
         if _ERROR_LITS(probe) and _ERROR.search(probe):
             return "error_page"
-        if res.has_password:
+        if res.has_password and not (dated and bodymod.sentence_count(body) >= 2):
             return "login_page"
     total = link_total = item_total = link_titles = 0  # one pass over the region (integer sums, as before)
     for b in region:
@@ -233,7 +237,7 @@ def _not_article_reason(body: str, region: list[bodymod.Block], title: str | Non
     if chars < 200 and sum(1 for b in visible if len(b.text) >= 8 and
                            (b.other_item or b.link_chars >= len(b.text) * 0.8)) >= 8:
         return "list_page"
-    if chars < 30 or (chars < 200 and bodymod.sentence_count(body) < 2):
+    if chars < 30 or (chars < 200 and bodymod.sentence_count(body) < (1 if photo else 2)):
         return "empty_body"
     return None
 
@@ -272,10 +276,17 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
     roots = bodymod.choose_roots(res)
     region = bodymod.content_blocks(res, roots) if roots else []
     body_start = region[0].order if region else None
-    published_at, source = choose_published(meta, res, _title_order(res, title), body_start)
+    title_pos = _title_order(res, title)
+    published_at, source = choose_published(meta, res, title_pos, body_start)
     paragraphs, chars = bodymod.body_paragraphs_keyed(region, title, names)
+    photo = False
+    if chars < 200 and published_at is not None and title_pos is not None:  # a photo story: its caption is the text
+        captions = bodymod.caption_paragraphs(res, title_pos)
+        if captions and bodymod.sentence_count(" ".join(captions)) >= bodymod.sentence_count(" ".join(paragraphs)):
+            paragraphs, photo = captions, True
+            chars = sum(len(bodymod.norm_key(p)) for p in paragraphs)
     body = "\n\n".join(paragraphs)
-    reason = _not_article_reason(body, region, title, res, meta, chars)
+    reason = _not_article_reason(body, region, title, res, meta, chars, dated=published_at is not None, photo=photo)
     page = ParsedPage(kind="article", canonical_url=meta.canonical or url, title=title, published_at=published_at,
                       published_at_source=source, outlet=outlet, body=body, encoding=encoding)
     if reason:
