@@ -29,6 +29,12 @@ def _byline(text: str) -> str:
     ("등록 2025-06-20 오후 3:09", datetime(2025, 6, 20, 15, 9, tzinfo=SEOUL)),
     ("승인 2025.06.20 15:09", datetime(2025, 6, 20, 15, 9, tzinfo=SEOUL)),
     ("등록일 2024.11.03", datetime(2024, 11, 3, tzinfo=SEOUL)),
+    ("기사전송 2024-08-02 07:45", datetime(2024, 8, 2, 7, 45, tzinfo=SEOUL)),
+    ("전송시간 : 2023/12/01 18:30", datetime(2023, 12, 1, 18, 30, tzinfo=SEOUL)),
+    ("[입력] 2025-01-09 11:11", datetime(2025, 1, 9, 11, 11, tzinfo=SEOUL)),
+    ("(등록) 2022.02.22 22:02", datetime(2022, 2, 22, 22, 2, tzinfo=SEOUL)),
+    ("Posted : 2021-07-07T07:07:00", datetime(2021, 7, 7, 7, 7, tzinfo=SEOUL)),
+    ("기사입력 : 2020년 05월 04일 13시 20분", datetime(2020, 5, 4, 13, 20, tzinfo=SEOUL)),
 ])
 def test_labelled_byline_formats(text: str, want: datetime) -> None:
     page = parse_page(news_page(header=_byline(text)).encode("utf-8"), URL)

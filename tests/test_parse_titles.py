@@ -125,3 +125,24 @@ def test_a_heading_box_with_a_subtitle_does_not_extend_the_og_title() -> None:
 def test_an_og_title_equal_to_the_heading_is_kept() -> None:
     head = f'<meta property="og:title" content="{HEADLINE}">'
     assert _parse(news_page(title=HEADLINE, head=head)).title == HEADLINE
+
+
+# ---- a board or category name the site uses in its own menus is no headline
+
+def test_a_heading_that_names_a_board_of_the_sites_menu_gives_way_to_the_post_headline() -> None:
+    for board in ("시정홍보", "도정 브리핑", "언론보도 자료실"):
+        html = _board(f"{board} | 한울도", f'<h4 class="bbs_title">{BOARD_HEADLINE}</h4>', section=board)
+        html = html.replace('<li><a href="/b/2">공지사항</a></li>', f'<li><a href="/b/2">공지사항</a></li><li><a href="/b/3">{board}</a></li>')
+        assert _parse(html).title == BOARD_HEADLINE, board
+
+
+def test_a_breadcrumb_category_in_the_title_tag_is_no_headline() -> None:
+    for crumb in ("지역경제", "사회·복지", "부산·울산·경남"):
+        html = news_page(title="x", html_title=crumb).replace("<h1>x</h1>", f"<h3>{crumb}</h3><h2>{HEADLINE}</h2>")
+        html = html.replace('<ul class="gnb">', f'<div class="location"><a href="/">홈</a> &gt; <a href="/s">{crumb}</a></div><ul class="gnb">')
+        assert _parse(html).title == HEADLINE, crumb
+
+
+def test_a_short_headline_that_is_no_menu_link_is_kept() -> None:
+    for headline in ("새 시장 취임", "한파 경보 발령", "버스 파업 철회"):
+        assert _parse(news_page(title=headline)).title == headline, headline

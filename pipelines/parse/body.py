@@ -53,6 +53,7 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SENTENCE_END = re.compile(r"(?:[.!?。]|다)[\"'”’)\]]*$")
 _SENTENCE_ENDS = re.compile(r"[.!?。](?=[\s\"'”’)\]]|$)")  # plus commas: see _block_score
 _COPY_ATTR = re.compile(r"copy", re.I)
+_DIGIT = re.compile(r"\d")
 _PUB_HINT = re.compile(r"publish|pubdate|entry-date|created", re.I)
 # Runs of spacing collapse to one space. Only runs that change are matched (not every single space,
 # which made the substitution cost ~150 ns per word): a run starting with a non-space spacing
@@ -77,7 +78,7 @@ _WIDGET = re.compile(
     r"본문\s*바로가기|맨\s*위로|top\s*으로|^\s*(?:TAGS?|태그)\s*[:#]?|^#\S+(?:\s+#\S+)*$|Subscribe|Newsletter",
     re.I,
 )
-_METADATA_LINE = re.compile(r"(?:기사\s*)?(?:입력|승인|등록|수정|작성|게재|발행|송고)\s*(?:일시?)?\s*[:：]?\s*(?:19|20)?\d{2}\s*[.\-/년]")
+_METADATA_LINE = re.compile(r"(?:기사\s*)?(?:입력|승인|등록|수정|작성|게재|발행|송고|전송)\s*(?:일시?)?\s*[\])]?\s*[:：]?\s*(?:19|20)?\d{2}\s*[.\-/년]")
 _DATELINE = re.compile(
     r"^\s*(?:[\[【]([^\]】]{1,40})[\]】]|\(([^)]{1,40}=[^)]{0,30})\)\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=?)?|"
     r"\[([^\]]{1,40})\]\s*[가-힣]{2,4}\s*기자\s*=)\s*"
@@ -230,7 +231,7 @@ class _Walker:
                     buf.append(t)
                     if self.in_link:
                         self.buf_link += len(stripped)
-                        if not self.link_digits and any(c.isdigit() for c in stripped):
+                        if not self.link_digits and _DIGIT.search(stripped):
                             self.link_digits = True
                 continue
             tag = child.tag
@@ -299,7 +300,7 @@ class _Walker:
                             buf.append(t)
                             if self.in_link:
                                 self.buf_link += len(t.strip())
-                                if any(c.isdigit() for c in t):
+                                if _DIGIT.search(t):
                                     self.link_digits = True
                             self.flush(child, child_id, new_zone, tag, item)
                     continue  # no image inside: no caption box
@@ -487,7 +488,7 @@ def norm_key(text: str) -> str:
 
 # Literal pre-checks (see textscan): each regex below can only match a text holding one of these.
 _COPYRIGHT_LITS = Literals(("저작권자", "무단", "재배포", "ⓒ", "Ⓒ", "©"), ("rights", "copyright"))
-_METADATA_LITS = Literals(("입력", "승인", "등록", "수정", "작성", "게재", "발행", "송고"))
+_METADATA_LITS = Literals(("입력", "승인", "등록", "수정", "작성", "게재", "발행", "송고", "전송"))
 _PHOTO_LITS = Literals(("사진", "ⓒ", "Ⓒ", "게티이미지"), ("getty",))
 _WIDGET_LITS = Literals(("도배방지", "공유", "복사", "글씨", "인쇄하기", "제보", "구독", "좋아요", "추천", "댓글", "관련", "많이",
                          "다른", "기사", "보내기", "본문", "맨", "으로", "태그", "#"), ("tag", "subscribe", "newsletter"))

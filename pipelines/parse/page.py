@@ -108,25 +108,54 @@ def _in_other_zone(node) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _first_h1(tree: LexborHTMLParser, names: list[str]) -> str | None:
+def _first_h1(tree: LexborHTMLParser, is_label) -> str | None:  # type: ignore[no-untyped-def]
     for node in tree.tags("h1")[:5]:  # the same nodes as css("h1"), without compiling a selector
         text = clean_text(node.text(deep=True, separator=" "))
-        if len(text) >= 4 and not is_site_name(text, names) and not _in_other_zone(node):
+        if len(text) >= 4 and not is_label(text) and not _in_other_zone(node):
             return text
     return None
 
 
+# Menus, section navigation and breadcrumbs: their link texts are the site's board and category names.
+_NAV_SELECTOR = ("nav, [class*=nav], [id*=nav], [class*=menu], [id*=menu], [class*=lnb], [id*=lnb], [class*=gnb], "
+                 "[id*=gnb], [class*=snb], [id*=snb], [class*=crumb], [id*=crumb], [class*=location], [id*=location], "
+                 "[class~=loc], [id~=loc]")
+_NAV_LABEL_MAX = 12  # normalised characters: a board or category name, never a headline
+
+
+def _nav_labels(tree: LexborHTMLParser) -> frozenset[str]:
+    """Normalised link texts (up to 12 characters) of the page's menus, section navigation and breadcrumbs."""
+    out: set[str] = set()
+    for box in tree.css(_NAV_SELECTOR)[:40]:
+        for a in box.css("a")[:120]:
+            key = norm_name(a.text(deep=True) or "")
+            if 2 <= len(key) <= _NAV_LABEL_MAX:
+                out.add(key)
+    return frozenset(out)
+
+
 def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> str | None:
-    """The first candidate (see titles.py) that, cleaned, is more than the site's name."""
-    cache: dict[str, list[str]] = {}
+    """The first candidate (see titles.py) that, cleaned, is more than the site's name or a board/category
+    name (one of the page's own menu or breadcrumb links)."""
+    cache: dict[str, object] = {}
 
     def headings() -> list[str]:
         if "h" not in cache:
             cache["h"] = _candidates_from_dom(tree)
-        return cache["h"]
+        return cache["h"]  # type: ignore[return-value]
+
+    def is_label(text: str) -> bool:
+        if is_site_name(text, names):
+            return True
+        key = norm_name(text)
+        if len(key) > _NAV_LABEL_MAX:
+            return False
+        if "nav" not in cache:
+            cache["nav"] = _nav_labels(tree)
+        return key in cache["nav"]  # type: ignore[operator]
 
     def dom_heading() -> str | None:
-        return _first_h1(tree, names) or next((h for h in headings() if not is_site_name(h, names)), None)
+        return _first_h1(tree, is_label) or next((h for h in headings() if not is_label(h)), None)
 
     art = meta.jsonld_article or {}
     raws: list[tuple[object, bool]] = [
@@ -137,7 +166,7 @@ def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> st
     for raw, from_title in raws:
         value = raw() if callable(raw) else raw
         title = clean_title(value if isinstance(value, str) else None, names, headings, from_html_title=from_title)
-        if title and len(title) >= 2 and not is_site_name(title, names):
+        if title and len(title) >= 2 and not is_label(title):
             if not callable(raw):  # a meta title cut short: the visible heading that continues it
                 return next((h for h in _single_headings(tree) if extends_title(h, title)), title)
             return title
