@@ -10,13 +10,13 @@ from tests.support.paths import SHARED
 
 # pooled over gov, wire, trade, local, hard; all articles (tune + holdout). Facts: F1; articles: share correct.
 FLOORS = {
-    "budgets": 0.77,
-    "events": 0.52,
-    "partnerships": 0.62,
-    "found": 68 / 70 - 0.02,
-    "title": 57 / 70 - 0.02,
-    "published_at": 59 / 70 - 0.02,
-    "body": 67 / 70 - 0.02,
+    "budgets": 0.77,  # measured 0.79
+    "events": 0.60,  # measured 0.62
+    "partnerships": 0.62,  # measured 0.64
+    "found": 70 / 70 - 0.02,
+    "title": 67 / 70 - 0.02,
+    "published_at": 70 / 70 - 0.02,
+    "body": 68 / 70 - 0.02,
 }
 
 
