@@ -146,3 +146,11 @@ def test_a_breadcrumb_category_in_the_title_tag_is_no_headline() -> None:
 def test_a_short_headline_that_is_no_menu_link_is_kept() -> None:
     for headline in ("새 시장 취임", "한파 경보 발령", "버스 파업 철회"):
         assert _parse(news_page(title=headline)).title == headline, headline
+
+
+def test_a_board_subject_cell_is_the_headline_whatever_cell_labels_it() -> None:
+    for row in (f'<tr><td class="label">제목</td><td class="val">{BOARD_HEADLINE}</td></tr>',
+                f'<tr><th scope="row">제목</th><td colspan="3">{BOARD_HEADLINE}</td></tr>',
+                f'<tr><td><b>제 목</b></td><td>{BOARD_HEADLINE}</td></tr>'):
+        html = _board("한울도 &gt; 보도자료", f'<table class="view">{row}</table>')
+        assert _parse(html).title == BOARD_HEADLINE, row

@@ -77,14 +77,22 @@ def _single_headings(tree: LexborHTMLParser) -> list[str]:
 
 
 def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
-    """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell first)."""
+    """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell's value first)."""
     out: list[str] = []
     for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
         text = clean_text(node.text(deep=True, separator=" "))
         if not (4 <= len(text) <= 200) or _POST_DETAILS.search(text) or _in_other_zone(node):
             continue  # (a box holding the headline with the post's details is not the headline)
         out.append(text)
-    for th in tree.css("th, dt")[:20]:
+    # a board's label cell (th, dt, or a td of an old table layout, the label maybe in a <b>), then its value cell
+    cells = list(tree.css("th, dt")[:20])
+    for node in tree.css(':lexbor-contains("제목"), :lexbor-contains("제 목")')[:20]:  # elements whose own text says it
+        cell, hops = node, 0
+        while cell is not None and cell.tag not in ("td", "th", "dt") and hops < 3:
+            cell, hops = cell.parent, hops + 1
+        if cell is not None and cell.tag == "td":
+            cells.append(cell)
+    for th in cells:
         if norm_name(th.text(deep=True) or "") in ("제목", "title", "subject"):
             sib = th.next
             while sib is not None and not sib.is_element_node:
