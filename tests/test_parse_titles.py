@@ -154,3 +154,18 @@ def test_a_board_subject_cell_is_the_headline_whatever_cell_labels_it() -> None:
                 f'<tr><td><b>제 목</b></td><td>{BOARD_HEADLINE}</td></tr>'):
         html = _board("한울도 &gt; 보도자료", f'<table class="view">{row}</table>')
         assert _parse(html).title == BOARD_HEADLINE, row
+
+
+# ---- no meta title: a headline box that also holds the subtitle or the byline gives way to the heading in it
+
+def test_a_headline_box_with_subtitle_or_byline_gives_way_to_the_heading_inside() -> None:
+    boxes = [
+        f'<div class="article-title"><h2>{HEADLINE}</h2><h3>- 시범 구간 4㎞, 내년 정식 운행 -</h3></div>',
+        f'<div class="view_tit"><div class="crumb_path">전국 &gt; 영남</div><h3 class="h_tit">{HEADLINE}</h3>'
+        '<p>시범 구간 4㎞…내년 정식 운행</p><div class="byl">정다운 기자 송고시간 2025-03-02 10:00</div></div>',
+        f'<header class="entry-title-wrap"><div class="subject-line"><span>{HEADLINE}</span></div>'
+        '<div class="sub-title">내년 정식 운행 목표</div></header>',
+    ]
+    for box in boxes:
+        html = news_page(title="x", html_title="한빛뉴스").replace('<div class="article-head"><h1>x</h1>', f'<div class="article-head">{box}')
+        assert _parse(html).title == HEADLINE, box

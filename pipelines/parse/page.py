@@ -78,12 +78,21 @@ def _single_headings(tree: LexborHTMLParser) -> list[str]:
 
 def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
     """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell's value first)."""
-    out: list[str] = []
+    found: list[tuple[int, str, set[int]]] = []  # (node id, text, ids of its ancestors up to 8 levels)
     for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
         text = clean_text(node.text(deep=True, separator=" "))
         if not (4 <= len(text) <= 200) or _POST_DETAILS.search(text) or _in_other_zone(node):
             continue  # (a box holding the headline with the post's details is not the headline)
-        out.append(text)
+        ups, cur = set(), node.parent
+        for _ in range(8):
+            if cur is None:
+                break
+            ups.add(cur.mem_id)
+            cur = cur.parent
+        found.append((node.mem_id, text, ups))
+    # a box (headline + subtitle, or + byline) gives way to a heading of 8 characters or more inside it
+    boxes = {up for _, text, ups in found if len(text) >= 8 for up in ups}
+    out: list[str] = [text for nid, text, _ in found if nid not in boxes]
     # a board's label cell (th, dt, or a td of an old table layout, the label maybe in a <b>), then its value cell
     cells = list(tree.css("th, dt")[:20])
     for node in tree.css(':lexbor-contains("제목"), :lexbor-contains("제 목")')[:20]:  # elements whose own text says it
