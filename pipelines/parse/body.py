@@ -194,10 +194,10 @@ class _Walker:
             self._scan_dates(block, link_digits)
 
     def _scan_dates(self, block: Block, link_digits: bool = False) -> None:
-        """Byline dates of a block. A block that is mostly link text is another article's list entry; a
-        byline with a few linked buttons (print, mail, font size), a linked reporter name or e-mail address is
-        still read, its unlabelled dates only when no linked text holds a digit. A value cell right after a bare label cell (``등록일`` | ``2025-06-20``)
-        is read as one labelled byline."""
+        """Byline dates of a block. A block that is mostly link text is another article's list entry (not
+        scanned); a byline with a few linked buttons (print, mail, font size), a linked reporter name or
+        e-mail address is still read, its unlabelled dates only when no linked text holds a digit. A value
+        cell right after a bare label cell (``등록일`` | ``2025-06-20``) is read as one labelled byline."""
         if block.other_item:
             return
         text = block.text

@@ -5,8 +5,8 @@ as ISO 8601 (``Z`` and ``+09:00`` zones; none -> Asia/Seoul); an empty string me
 
 Visible bylines are read with a small grammar: LABEL [:] DATE [TIME], where
 - LABEL is a first-publication word (입력, 기사입력, 최초입력, 승인, 기사승인, 등록, 기사등록, 작성,
-  게재, 발행, 게시, 보도, 송고, 전송, 배포, Posted, Published; in brackets too: ``[입력]``) or a modification word (수정, 최종수정,
-  업데이트, Updated, Modified) - the latter only ever a fallback; a press release's 배포 (handed to
+  게재, 발행, 게시, 보도, 송고, 전송, 배포, Posted, Published; in brackets too: ``[입력]``) or a
+  modification word (수정, 최종수정, 업데이트, Updated, Modified) - the latter only ever a fallback; a press release's 배포 (handed to
   reporters) time gives way to any other publication label on the page (its 보도 time, its 등록일);
 - DATE is ``2025-06-20``, ``2025.06.20``, ``2025/06/20``, ``2025. 6. 20.``, ``2024년 4월 20일``, or the
   two-digit-year ``25.06.20`` (accepted only after a label), optionally with a weekday ``(금)``;
