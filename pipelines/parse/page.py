@@ -51,6 +51,7 @@ _ERROR_LITS = Literals(("404", "페이지를", "존재하지", "삭제된", "삭
                        ("found", "error"))
 
 
+_SUBJECT_LABELS = frozenset({"제목", "제 목", "제목:", "제목 :"})
 _POST_DETAILS = re.compile(r"작성자|작성일|등록일|조회수|첨부파일|기사입력")
 
 
@@ -65,37 +66,40 @@ def _holds_block(node, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _single_headings(tree: LexborHTMLParser) -> list[str]:
-    """Texts of heading elements that hold no block inside (a headline alone, never headline + subtitle)."""
-    out: list[str] = []
+def _continuing_heading(tree: LexborHTMLParser, title: str) -> str | None:
+    """A heading element that holds no block inside (a headline alone, never headline + subtitle) and
+    continues ``title`` (see titles.extends_title); None when there is none."""
     for node in tree.css("h1, h2, h3, h4, h5, [class*=title], [class*=subject], [class*=headline]")[:60]:
-        text = clean_text(node.text(deep=True, separator=" "))
-        if 8 <= len(text) <= 200 and not _holds_block(node) and not _POST_DETAILS.search(text) \
-                and not _in_other_zone(node):
-            out.append(text)
-    return out
+        raw = node.text(deep=True, separator=" ") or ""
+        if len(raw) <= len(title) or not extends_title(raw, title):  # cheap string tests first
+            continue
+        text = clean_text(raw)
+        if len(text) <= 200 and not _holds_block(node) and not _POST_DETAILS.search(text) and not _in_other_zone(node):
+            return text
+    return None
 
 
-def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
+def _candidates_from_dom(tree: LexborHTMLParser, td_label: bool = False) -> list[str]:
     """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell's value first)."""
-    found: list[tuple[int, str, set[int]]] = []  # (node id, text, ids of its ancestors up to 8 levels)
+    found: list[tuple[int, str]] = []  # (node id, text)
+    boxes: set[int] = set()  # ids of the ancestors (up to 8 levels) of headings of 8 characters or more
     for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
         text = clean_text(node.text(deep=True, separator=" "))
         if not (4 <= len(text) <= 200) or _POST_DETAILS.search(text) or _in_other_zone(node):
             continue  # (a box holding the headline with the post's details is not the headline)
-        ups, cur = set(), node.parent
-        for _ in range(8):
-            if cur is None:
-                break
-            ups.add(cur.mem_id)
-            cur = cur.parent
-        found.append((node.mem_id, text, ups))
-    # a box (headline + subtitle, or + byline) gives way to a heading of 8 characters or more inside it
-    boxes = {up for _, text, ups in found if len(text) >= 8 for up in ups}
-    out: list[str] = [text for nid, text, _ in found if nid not in boxes]
+        found.append((node.mem_id, text))
+        if len(text) >= 8:  # a box (headline + subtitle, or + byline) gives way to a heading of 8+ characters in it
+            cur = node.parent
+            for _ in range(8):
+                if cur is None:
+                    break
+                boxes.add(cur.mem_id)
+                cur = cur.parent
+    out: list[str] = [text for nid, text in found if nid not in boxes]
     # a board's label cell (th, dt, or a td of an old table layout, the label maybe in a <b>), then its value cell
     cells = list(tree.css("th, dt")[:20])
-    for node in tree.css(':lexbor-contains("제목"), :lexbor-contains("제 목")')[:20]:  # elements whose own text says it
+    labelled = tree.css(':lexbor-contains("제목"), :lexbor-contains("제 목")')[:20] if td_label else []
+    for node in labelled:  # elements whose own text says 제목
         cell, hops = node, 0
         while cell is not None and cell.tag not in ("td", "th", "dt") and hops < 3:
             cell, hops = cell.parent, hops + 1
@@ -151,14 +155,15 @@ def _nav_labels(tree: LexborHTMLParser) -> frozenset[str]:
     return frozenset(out)
 
 
-def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> str | None:
+def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str], td_label: bool = False) -> str | None:
     """The first candidate (see titles.py) that, cleaned, is more than the site's name or a board/category
-    name (one of the page's own menu or breadcrumb links)."""
+    name (one of the page's own menu or breadcrumb links). ``td_label``: the page has a block saying 제목 (a
+    board's label cell, looked for among td cells too)."""
     cache: dict[str, object] = {}
 
     def headings() -> list[str]:
         if "h" not in cache:
-            cache["h"] = _candidates_from_dom(tree)
+            cache["h"] = _candidates_from_dom(tree, td_label)
         return cache["h"]  # type: ignore[return-value]
 
     def is_label(text: str) -> bool:
@@ -185,7 +190,7 @@ def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> st
         title = clean_title(value if isinstance(value, str) else None, names, headings, from_html_title=from_title)
         if title and len(title) >= 2 and not is_label(title):
             if not callable(raw):  # a meta title cut short: the visible heading that continues it
-                return next((h for h in _single_headings(tree) if extends_title(h, title)), title)
+                return _continuing_heading(tree, title) or title
             return title
     return None
 
@@ -318,7 +323,8 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
     outlet = outlet_name(meta, copyright_texts, url)
     if outlet and outlet not in names:
         names.append(outlet)
-    title = choose_title(tree, meta, names)
+    title = choose_title(tree, meta, names, td_label=any(len(b.text) <= 4 and b.text in _SUBJECT_LABELS
+                                                         for b in res.blocks))
     roots = bodymod.choose_roots(res)
     region = bodymod.content_blocks(res, roots) if roots else []
     body_start = region[0].order if region else None
