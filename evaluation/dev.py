@@ -297,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in sets:
             for line in misses(results["sets"][name], a.show_holdout):
                 print(line)
+        if a.split != "tune" and not a.show_holdout:
+            print("(the holdout articles' misses are not shown: --show-holdout prints them)")
     if a.json_out:
         Path(a.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return 0 if results["success"] else 1
