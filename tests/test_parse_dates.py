@@ -29,6 +29,12 @@ def _byline(text: str) -> str:
     ("등록 2025-06-20 오후 3:09", datetime(2025, 6, 20, 15, 9, tzinfo=SEOUL)),
     ("승인 2025.06.20 15:09", datetime(2025, 6, 20, 15, 9, tzinfo=SEOUL)),
     ("등록일 2024.11.03", datetime(2024, 11, 3, tzinfo=SEOUL)),
+    ("기사전송 2024-08-02 07:45", datetime(2024, 8, 2, 7, 45, tzinfo=SEOUL)),
+    ("전송시간 : 2023/12/01 18:30", datetime(2023, 12, 1, 18, 30, tzinfo=SEOUL)),
+    ("[입력] 2025-01-09 11:11", datetime(2025, 1, 9, 11, 11, tzinfo=SEOUL)),
+    ("(등록) 2022.02.22 22:02", datetime(2022, 2, 22, 22, 2, tzinfo=SEOUL)),
+    ("Posted : 2021-07-07T07:07:00", datetime(2021, 7, 7, 7, 7, tzinfo=SEOUL)),
+    ("기사입력 : 2020년 05월 04일 13시 20분", datetime(2020, 5, 4, 13, 20, tzinfo=SEOUL)),
 ])
 def test_labelled_byline_formats(text: str, want: datetime) -> None:
     page = parse_page(news_page(header=_byline(text)).encode("utf-8"), URL)
@@ -111,3 +117,55 @@ def test_machine_date_parser_edge_cases() -> None:
 def test_byline_grammar_reads_two_digit_years_only_with_a_label() -> None:
     assert [d.when for d in byline_dates("입력 25.06.20 09:10")] == [datetime(2025, 6, 20, 9, 10, tzinfo=SEOUL)]
     assert byline_dates("장현준 / 25.12.28") == []
+
+
+# ---- bylines that share their block with linked buttons, a linked name or e-mail (dev corpus class)
+
+@pytest.mark.parametrize("header,want", [
+    ('<div class="info">김하늘 기자 | 기사입력 : 2024년 02월 07일 09시 15분 | 최종수정 : 2024년 02월 07일 11시 02분 '
+     '<a href="javascript:fontPlus()">[+]</a> <a href="javascript:fontMinus()">[-]</a> <a href="#">[인쇄]</a></div>',
+     datetime(2024, 2, 7, 9, 15, tzinfo=SEOUL)),
+    ('<p class="writer">이바다 기자 <a href="mailto:bada@doshi.example">bada@doshi.example</a><br>'
+     '기사입력 2023-10-30 오전 8:40:12 | 최종수정 2023-10-30 오후 1:05:00</p>',
+     datetime(2023, 10, 30, 8, 40, 12, tzinfo=SEOUL)),
+    ('<div class="art_info"><a href="/reporter/77">정우람 기자</a> | <span class="regdate">승인 2022.05.16 18:27</span> '
+     '<a href="#">크게</a> <a href="#">작게</a></div>', datetime(2022, 5, 16, 18, 27, tzinfo=SEOUL)),
+    ('<div class="meta">글 <a href="/author/sy">서연우 기자</a> 2021.09.08 읽는 시간 4분</div>',
+     datetime(2021, 9, 8, tzinfo=SEOUL)),
+])
+def test_a_byline_with_a_few_links_still_gives_the_date(header: str, want: datetime) -> None:
+    assert _published(news_page(header=header)) == want
+
+
+@pytest.mark.parametrize("related", [
+    '<div class="box"><p>· <a href="/n/1">다른 동네 축제 소식 2025-12-27</a> · <a href="/n/2">겨울철 안전 점검 2025-12-26</a></p></div>',
+    '<table><tr><td>· <a href="/n/3">교통 신호 개선 2025.12.20 발표</a></td></tr></table>',
+    '<div><a href="/n/4">한파 대비 쉼터 2025년 12월 19일 운영</a> 더보기</div>',
+])
+def test_a_dated_link_is_never_the_publish_date(related: str) -> None:
+    assert _published(news_page(header=related)) is None
+
+
+# ---- a bare label cell, then its value cell (press-release boards)
+
+@pytest.mark.parametrize("header,want", [
+    ('<table class="view_info"><tr><th>담당부서</th><td>도시정책과</td><th>작성일</th><td>2020-11-24 10:20</td></tr></table>',
+     datetime(2020, 11, 24, 10, 20, tzinfo=SEOUL)),
+    ('<dl class="info"><dt>등록일</dt><dd>2023.03.02</dd><dt>조회</dt><dd>88</dd></dl>', datetime(2023, 3, 2, tzinfo=SEOUL)),
+    ('<ul class="bbs_info"><li><span>등록일시 :</span></li><li>2019. 7. 1. 14:00</li></ul>',
+     datetime(2019, 7, 1, 14, 0, tzinfo=SEOUL)),
+])
+def test_a_label_cell_followed_by_a_date_cell_is_a_labelled_byline(header: str, want: datetime) -> None:
+    page = parse_page(news_page(header=header).encode("utf-8"), URL)
+    assert page.published_at == want and page.published_at_source == "byline"
+
+
+@pytest.mark.parametrize("rows,want", [
+    ("<tr><th>배포일시</th><td>2022. 3. 7.(월) 15:00</td><th>보도일시</th><td>2022. 3. 8.(화) 06:00</td></tr>",
+     datetime(2022, 3, 8, 6, 0, tzinfo=SEOUL)),
+    ("<tr><th>배포</th><td>2021-06-01 10:00</td></tr><tr><th>등록일</th><td>2021-06-02 09:00</td></tr>",
+     datetime(2021, 6, 2, 9, 0, tzinfo=SEOUL)),
+    ("<tr><th>배포일시</th><td>2024.01.15 14:00</td></tr>", datetime(2024, 1, 15, 14, 0, tzinfo=SEOUL)),
+])
+def test_a_press_release_distribution_time_gives_way_to_its_release_time(rows: str, want: datetime) -> None:
+    assert _published(news_page(header=f'<table class="press_info">{rows}</table>')) == want

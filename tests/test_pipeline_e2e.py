@@ -212,3 +212,12 @@ def test_seed_pages_meet_the_quality_bar(runs, tmp_path):
     assert facts["budgets"]["f1"] >= 0.95, facts["budgets"]
     assert facts["events"]["f1"] >= 0.85, facts["events"]
     assert facts["partnerships"]["f1"] >= 0.90, facts["partnerships"]
+
+
+def test_seed_pages_score_1_00_through_the_whole_pipeline(runs, tmp_path):
+    """The seeds are the specification: every fact and every article check at 1.00 (precision and recall)."""
+    result = score(runs["warehouse"], SEED_GOLD, tmp_path)
+    for check, (ok, n) in result["checks"].items():
+        assert ok == n, (check, ok, n)
+    for fact, got in result["facts"].items():
+        assert got["fp"] == got["fn"] == 0, (fact, got)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from pipelines.parse import zones
-from pipelines.parse.dates import DATE_SHAPE, BylineDate, byline_dates, parse_machine_date, shaped_byline_dates
+from pipelines.parse.dates import (DATE_SHAPE, BylineDate, byline_dates, is_date_label, parse_machine_date,
+                                   shaped_byline_dates)
 from pipelines.parse.textscan import Literals
 
 SKIP_TAGS = frozenset({
@@ -52,6 +53,7 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SENTENCE_END = re.compile(r"(?:[.!?。]|다)[\"'”’)\]]*$")
 _SENTENCE_ENDS = re.compile(r"[.!?。](?=[\s\"'”’)\]]|$)")  # plus commas: see _block_score
 _COPY_ATTR = re.compile(r"copy", re.I)
+_DIGIT = re.compile(r"\d")
 _PUB_HINT = re.compile(r"publish|pubdate|entry-date|created", re.I)
 # Runs of spacing collapse to one space. Only runs that change are matched (not every single space,
 # which made the substitution cost ~150 ns per word): a run starting with a non-space spacing
@@ -76,7 +78,7 @@ _WIDGET = re.compile(
     r"본문\s*바로가기|맨\s*위로|top\s*으로|^\s*(?:TAGS?|태그)\s*[:#]?|^#\S+(?:\s+#\S+)*$|Subscribe|Newsletter",
     re.I,
 )
-_METADATA_LINE = re.compile(r"(?:기사\s*)?(?:입력|승인|등록|수정|작성|게재|발행|송고)\s*(?:일시?)?\s*[:：]?\s*(?:19|20)?\d{2}\s*[.\-/년]")
+_METADATA_LINE = re.compile(r"(?:기사\s*)?(?:입력|승인|등록|수정|작성|게재|발행|송고|전송)\s*(?:일시?)?\s*[\])]?\s*[:：]?\s*(?:19|20)?\d{2}\s*[.\-/년]")
 _DATELINE = re.compile(
     r"^\s*(?:[\[【]([^\]】]{1,40})[\]】]|\(([^)]{1,40}=[^)]{0,30})\)\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=?)?|"
     r"\[([^\]]{1,40})\]\s*[가-힣]{2,4}\s*기자\s*=)\s*"
@@ -106,6 +108,7 @@ class DateCandidate:
     labeled: bool = False
     modified: bool = False
     hinted: bool = False
+    distributed: bool = False
 
 
 @dataclass
@@ -151,13 +154,14 @@ class _Walker:
     recursion can hold it in a local. Each element's ``mem_id`` is read once and passed down.
     """
 
-    __slots__ = ("page_chars", "res", "buf", "buf_link", "in_link", "br_run", "last_image_order")
+    __slots__ = ("page_chars", "res", "buf", "buf_link", "link_digits", "in_link", "br_run", "last_image_order")
 
     def __init__(self, page_chars: int) -> None:
         self.page_chars = max(page_chars, 1)
         self.res = WalkResult()
         self.buf: list[str] = []
         self.buf_link = 0
+        self.link_digits = False  # a linked text of the current block holds a digit (a dated list entry)
         self.in_link = 0
         self.br_run = 0
         self.last_image_order = -10
@@ -175,6 +179,8 @@ class _Walker:
         text = text.strip()
         link = self.buf_link
         self.buf_link = 0
+        link_digits = self.link_digits
+        self.link_digits = False
         if not text:
             return
         blocks = self.res.blocks
@@ -182,18 +188,29 @@ class _Walker:
         block = Block(text, container, cid, min(link, len(text)), order, zone, tag,
                       self.last_image_order == order, False, other_item)
         blocks.append(block)
-        # _scan_dates ignores list items and linked blocks, and byline_dates needs a y-m-d shape: test
-        # those before calling it
-        if not other_item and not link and len(text) <= 220 and DATE_SHAPE.search(text):
-            self._scan_dates(block)
+        # _scan_dates ignores list items and mostly-linked blocks, and byline_dates needs a y-m-d shape:
+        # test those before calling it
+        if not other_item and link * 5 < len(text) * 2 and len(text) <= 220 and DATE_SHAPE.search(text):
+            self._scan_dates(block, link_digits)
 
-    def _scan_dates(self, block: Block) -> None:
+    def _scan_dates(self, block: Block, link_digits: bool = False) -> None:
+        """Byline dates of a block. A block that is mostly link text is another article's list entry (not
+        scanned); a byline with a few linked buttons (print, mail, font size), a linked reporter name or
+        e-mail address is still read, its unlabelled dates only when no linked text holds a digit. A value
+        cell right after a bare label cell (``등록일`` | ``2025-06-20``) is read as one labelled byline."""
         if block.other_item:
             return
-        if block.link_chars > 0:
-            return  # a dated link is another article's list entry, not this article's byline
-        for found in shaped_byline_dates(block.text):  # only called after DATE_SHAPE matched
-            self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified))
+        text = block.text
+        blocks = self.res.blocks
+        if block.order > 0:
+            prev = blocks[block.order - 1]
+            if prev.zone == block.zone and not prev.other_item and is_date_label(prev.text):
+                text = f"{prev.text} {text}"
+        for found in shaped_byline_dates(text):  # only called after DATE_SHAPE matched
+            if link_digits and not found.labeled:
+                continue
+            self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified,
+                                                distributed=found.distributed))
 
     # -- walk ---------------------------------------------------------------------------------
     def walk(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str, other_item: bool,
@@ -214,6 +231,8 @@ class _Walker:
                     buf.append(t)
                     if self.in_link:
                         self.buf_link += len(stripped)
+                        if not self.link_digits and _DIGIT.search(stripped):
+                            self.link_digits = True
                 continue
             tag = child.tag
             action = _TAG_ACTIONS.get(tag)
@@ -281,6 +300,8 @@ class _Walker:
                             buf.append(t)
                             if self.in_link:
                                 self.buf_link += len(t.strip())
+                                if _DIGIT.search(t):
+                                    self.link_digits = True
                             self.flush(child, child_id, new_zone, tag, item)
                     continue  # no image inside: no caption box
                 start = len(res.blocks)
@@ -467,7 +488,7 @@ def norm_key(text: str) -> str:
 
 # Literal pre-checks (see textscan): each regex below can only match a text holding one of these.
 _COPYRIGHT_LITS = Literals(("저작권자", "무단", "재배포", "ⓒ", "Ⓒ", "©"), ("rights", "copyright"))
-_METADATA_LITS = Literals(("입력", "승인", "등록", "수정", "작성", "게재", "발행", "송고"))
+_METADATA_LITS = Literals(("입력", "승인", "등록", "수정", "작성", "게재", "발행", "송고", "전송"))
 _PHOTO_LITS = Literals(("사진", "ⓒ", "Ⓒ", "게티이미지"), ("getty",))
 _WIDGET_LITS = Literals(("도배방지", "공유", "복사", "글씨", "인쇄하기", "제보", "구독", "좋아요", "추천", "댓글", "관련", "많이",
                          "다른", "기사", "보내기", "본문", "맨", "으로", "태그", "#"), ("tag", "subscribe", "newsletter"))
@@ -581,6 +602,25 @@ def body_paragraphs_keyed(blocks: list[Block], title: str | None, names: list[st
     return [unicodedata.normalize("NFC", t) for t in texts if t.strip()], chars
 
 
+_CREDIT_TAIL = re.compile(r"\s*(?:/\s*)?[(\[<]?\s*(?:사진|촬영|Photo)\s*[=:/]\s*[^.)\]>]{1,30}[)\]>]?\s*$", re.I)
+
+
+def caption_paragraphs(res: WalkResult, title_order: int) -> list[str]:
+    """The captions of a photo story (figcaption or a small photo box after the headline, before any
+    other-page list), each of 30 characters or more with a sentence in it, the photo credit cut off.
+    Used as the body only when the page's text is nothing else (see page.parse_html)."""
+    out: list[str] = []
+    for b in res.blocks[title_order + 1:title_order + 12]:
+        if b.other_item or b.link_chars:
+            continue
+        if not (b.tag == "figcaption" or b.caption or b.after_image):
+            continue
+        text = _CAPTION_MARK.sub("", _CREDIT_TAIL.sub("", b.text)).strip()
+        if len(text) >= 30 and sentence_count(text) >= 1:
+            out.append(unicodedata.normalize("NFC", text))
+    return dedupe(out)
+
+
 _SENTENCE_COUNT = re.compile(r"(?:[.!?。]|다)(?=[\s\"'”’)\]]|$)")
 
 
@@ -589,4 +629,4 @@ def sentence_count(text: str) -> int:
 
 
 __all__ = ["Block", "BylineDate", "DateCandidate", "WalkResult", "walk_page", "choose_roots", "content_blocks",
-           "body_paragraphs", "norm_key", "sentence_count"]
+           "body_paragraphs", "caption_paragraphs", "norm_key", "sentence_count"]

@@ -31,7 +31,7 @@ from pipelines.parse.dates import parse_machine_date
 from pipelines.parse.encoding import decode_html
 from pipelines.parse.metadata import PageMeta, clean_text, host_name, outlet_name, read_meta
 from pipelines.parse.textscan import Literals
-from pipelines.parse.titles import clean_title, is_site_name, norm_name
+from pipelines.parse.titles import clean_title, extends_title, is_site_name, norm_name
 from pipelines.parse.types import ParsedPage, ParseError
 
 META_DATE_KEYS = (
@@ -51,15 +51,61 @@ _ERROR_LITS = Literals(("404", "페이지를", "존재하지", "삭제된", "삭
                        ("found", "error"))
 
 
-def _candidates_from_dom(tree: LexborHTMLParser) -> list[str]:
-    """Visible headline-like texts outside lists/sidebars, h1 first."""
-    out: list[str] = []
+_SUBJECT_LABELS = frozenset({"제목", "제 목", "제목:", "제목 :"})
+_POST_DETAILS = re.compile(r"작성자|작성일|등록일|조회수|첨부파일|기사입력")
+
+
+_BLOCK_INSIDE = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table",
+                           "section", "header", "figure"})
+
+
+def _holds_block(node, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    for child in node.iter():
+        if child.tag in _BLOCK_INSIDE or (depth < 6 and _holds_block(child, depth + 1)):
+            return True
+    return False
+
+
+def _continuing_heading(tree: LexborHTMLParser, title: str) -> str | None:
+    """A heading element that holds no block inside (a headline alone, never headline + subtitle) and
+    continues ``title`` (see titles.extends_title); None when there is none."""
+    for node in tree.css("h1, h2, h3, h4, h5, [class*=title], [class*=subject], [class*=headline]")[:60]:
+        raw = node.text(deep=True, separator=" ") or ""
+        if len(raw) <= len(title) or not extends_title(raw, title):  # cheap string tests first
+            continue
+        text = clean_text(raw)
+        if len(text) <= 200 and not _holds_block(node) and not _POST_DETAILS.search(text) and not _in_other_zone(node):
+            return text
+    return None
+
+
+def _candidates_from_dom(tree: LexborHTMLParser, td_label: bool = False) -> list[str]:
+    """Visible headline-like texts outside lists/sidebars, in page order (a board's 제목 cell's value first)."""
+    found: list[tuple[int, str]] = []  # (node id, text)
+    boxes: set[int] = set()  # ids of the ancestors (up to 8 levels) of headings of 8 characters or more
     for node in tree.css("h1, h2, h3, h4, [class*=title], [class*=subject], [class*=headline], [class*=tit]")[:60]:
         text = clean_text(node.text(deep=True, separator=" "))
-        if not (4 <= len(text) <= 200) or _in_other_zone(node):
-            continue
-        out.append(text)
-    for th in tree.css("th, dt")[:20]:
+        if not (4 <= len(text) <= 200) or _POST_DETAILS.search(text) or _in_other_zone(node):
+            continue  # (a box holding the headline with the post's details is not the headline)
+        found.append((node.mem_id, text))
+        if len(text) >= 8:  # a box (headline + subtitle, or + byline) gives way to a heading of 8+ characters in it
+            cur = node.parent
+            for _ in range(8):
+                if cur is None:
+                    break
+                boxes.add(cur.mem_id)
+                cur = cur.parent
+    out: list[str] = [text for nid, text in found if nid not in boxes]
+    # a board's label cell (th, dt, or a td of an old table layout, the label maybe in a <b>), then its value cell
+    cells = list(tree.css("th, dt")[:20])
+    labelled = tree.css(':lexbor-contains("제목"), :lexbor-contains("제 목")')[:20] if td_label else []
+    for node in labelled:  # elements whose own text says 제목
+        cell, hops = node, 0
+        while cell is not None and cell.tag not in ("td", "th", "dt") and hops < 3:
+            cell, hops = cell.parent, hops + 1
+        if cell is not None and cell.tag == "td":
+            cells.append(cell)
+    for th in cells:
         if norm_name(th.text(deep=True) or "") in ("제목", "title", "subject"):
             sib = th.next
             while sib is not None and not sib.is_element_node:
@@ -83,25 +129,55 @@ def _in_other_zone(node) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _first_h1(tree: LexborHTMLParser, names: list[str]) -> str | None:
+def _first_h1(tree: LexborHTMLParser, is_label) -> str | None:  # type: ignore[no-untyped-def]
     for node in tree.tags("h1")[:5]:  # the same nodes as css("h1"), without compiling a selector
         text = clean_text(node.text(deep=True, separator=" "))
-        if len(text) >= 4 and not is_site_name(text, names) and not _in_other_zone(node):
+        if len(text) >= 4 and not is_label(text) and not _in_other_zone(node):
             return text
     return None
 
 
-def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> str | None:
-    """The first candidate (see titles.py) that, cleaned, is more than the site's name."""
-    cache: dict[str, list[str]] = {}
+# Menus, section navigation and breadcrumbs: their link texts are the site's board and category names.
+_NAV_SELECTOR = ("nav, [class*=nav], [id*=nav], [class*=menu], [id*=menu], [class*=lnb], [id*=lnb], [class*=gnb], "
+                 "[id*=gnb], [class*=snb], [id*=snb], [class*=crumb], [id*=crumb], [class*=location], [id*=location], "
+                 "[class~=loc], [id~=loc]")
+_NAV_LABEL_MAX = 12  # normalised characters: a board or category name, never a headline
+
+
+def _nav_labels(tree: LexborHTMLParser) -> frozenset[str]:
+    """Normalised link texts (up to 12 characters) of the page's menus, section navigation and breadcrumbs."""
+    out: set[str] = set()
+    for box in tree.css(_NAV_SELECTOR)[:40]:
+        for a in box.css("a")[:120]:
+            key = norm_name(a.text(deep=True) or "")
+            if 2 <= len(key) <= _NAV_LABEL_MAX:
+                out.add(key)
+    return frozenset(out)
+
+
+def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str], td_label: bool = False) -> str | None:
+    """The first candidate (see titles.py) that, cleaned, is more than the site's name or a board/category
+    name (one of the page's own menu or breadcrumb links). ``td_label``: the page has a block saying 제목 (a
+    board's label cell, looked for among td cells too)."""
+    cache: dict[str, object] = {}
 
     def headings() -> list[str]:
         if "h" not in cache:
-            cache["h"] = _candidates_from_dom(tree)
-        return cache["h"]
+            cache["h"] = _candidates_from_dom(tree, td_label)
+        return cache["h"]  # type: ignore[return-value]
+
+    def is_label(text: str) -> bool:
+        if is_site_name(text, names):
+            return True
+        key = norm_name(text)
+        if len(key) > _NAV_LABEL_MAX:
+            return False
+        if "nav" not in cache:
+            cache["nav"] = _nav_labels(tree)
+        return key in cache["nav"]  # type: ignore[operator]
 
     def dom_heading() -> str | None:
-        return _first_h1(tree, names) or (headings()[0] if headings() else None)
+        return _first_h1(tree, is_label) or next((h for h in headings() if not is_label(h)), None)
 
     art = meta.jsonld_article or {}
     raws: list[tuple[object, bool]] = [
@@ -112,7 +188,9 @@ def choose_title(tree: LexborHTMLParser, meta: PageMeta, names: list[str]) -> st
     for raw, from_title in raws:
         value = raw() if callable(raw) else raw
         title = clean_title(value if isinstance(value, str) else None, names, headings, from_html_title=from_title)
-        if title and len(title) >= 2 and not is_site_name(title, names):
+        if title and len(title) >= 2 and not is_label(title):
+            if not callable(raw):  # a meta title cut short: the visible heading that continues it
+                return _continuing_heading(tree, title) or title
             return title
     return None
 
@@ -162,6 +240,7 @@ def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | N
             return group[0].when, "time"  # type: ignore[return-value]
     bylines = [d for d in res.dates if d.source == "byline"]
     published = [d for d in bylines if d.labeled and not d.modified]
+    published = [d for d in published if not d.distributed] or published  # 배포 gives way to 보도/등록
     if published:
         after = [d for d in published if title_pos is not None and d.order >= title_pos]
         return (after or published)[0].when, "byline"  # type: ignore[return-value]
@@ -175,8 +254,12 @@ def choose_published(meta: PageMeta, res: bodymod.WalkResult, title_pos: int | N
 
 
 def _not_article_reason(body: str, region: list[bodymod.Block], title: str | None, res: bodymod.WalkResult,
-                        meta: PageMeta, chars: int | None = None) -> str | None:
-    """``chars`` is ``len(norm_key(body))`` when the caller already has it."""
+                        meta: PageMeta, chars: int | None = None, dated: bool = False,
+                        photo: bool = False) -> str | None:
+    """``chars`` is ``len(norm_key(body))`` when the caller already has it; ``dated``: a publish time was found.
+    A password field makes a short page a login page unless the page is a dated story of two sentences or
+    more (a real article under a site header with a login box). ``photo``: the body is a dated photo story's
+    caption, whose one sentence is enough."""
     if chars is None:
         chars = len(bodymod.norm_key(body))
     visible = [b for b in res.blocks if b.zone == zones.NEUTRAL] if chars < 500 else []  # only read when short
@@ -184,7 +267,7 @@ def _not_article_reason(body: str, region: list[bodymod.Block], title: str | Non
         probe = " ".join([title or "", meta.html_title or "", body[:300]] + [b.text for b in visible[:60] if len(b.text) < 200])
         if _ERROR_LITS(probe) and _ERROR.search(probe):
             return "error_page"
-        if res.has_password:
+        if res.has_password and not (dated and bodymod.sentence_count(body) >= 2):
             return "login_page"
     total = link_total = item_total = link_titles = 0  # one pass over the region (integer sums, as before)
     for b in region:
@@ -205,7 +288,7 @@ def _not_article_reason(body: str, region: list[bodymod.Block], title: str | Non
     if chars < 200 and sum(1 for b in visible if len(b.text) >= 8 and
                            (b.other_item or b.link_chars >= len(b.text) * 0.8)) >= 8:
         return "list_page"
-    if chars < 30 or (chars < 200 and bodymod.sentence_count(body) < 2):
+    if chars < 30 or (chars < 200 and bodymod.sentence_count(body) < (1 if photo else 2)):
         return "empty_body"
     return None
 
@@ -240,14 +323,22 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
     outlet = outlet_name(meta, copyright_texts, url)
     if outlet and outlet not in names:
         names.append(outlet)
-    title = choose_title(tree, meta, names)
+    title = choose_title(tree, meta, names, td_label=any(len(b.text) <= 4 and b.text in _SUBJECT_LABELS
+                                                         for b in res.blocks))
     roots = bodymod.choose_roots(res)
     region = bodymod.content_blocks(res, roots) if roots else []
     body_start = region[0].order if region else None
-    published_at, source = choose_published(meta, res, _title_order(res, title), body_start)
+    title_pos = _title_order(res, title)
+    published_at, source = choose_published(meta, res, title_pos, body_start)
     paragraphs, chars = bodymod.body_paragraphs_keyed(region, title, names)
+    photo = False
+    if chars < 200 and published_at is not None and title_pos is not None:  # a photo story: its caption is the text
+        captions = bodymod.caption_paragraphs(res, title_pos)
+        if captions and bodymod.sentence_count(" ".join(captions)) >= bodymod.sentence_count(" ".join(paragraphs)):
+            paragraphs, photo = captions, True
+            chars = sum(len(bodymod.norm_key(p)) for p in paragraphs)
     body = "\n\n".join(paragraphs)
-    reason = _not_article_reason(body, region, title, res, meta, chars)
+    reason = _not_article_reason(body, region, title, res, meta, chars, dated=published_at is not None, photo=photo)
     page = ParsedPage(kind="article", canonical_url=meta.canonical or url, title=title, published_at=published_at,
                       published_at_source=source, outlet=outlet, body=body, encoding=encoding)
     if reason:

@@ -14,6 +14,11 @@ that is not just the site's name wins, after cleaning:
   (``SITE_SECTION_WORDS``); a bracketed site name prefix (``[동아경제] ...``) likewise;
 - from the ``<title>`` alone, a trailing short segment (<= 15 characters, no sentence in it) is
   taken to be the site's name even when we do not know it.
+A candidate made only of the site's name and board/section words (``국토교통부 뉴스``, ``보도자료``) is no
+headline, wherever it comes from (a board page's ``<title>``, ``<meta name=title>``, the section heading
+above the post); the next candidate is tried. Among the page's own headings, the first that is more than
+that (and is not a box of post details: 작성자 / 작성일 / 조회수 / 첨부파일) is the heading. When a meta title
+is cut short (the visible heading starts with all of it and goes on), the visible heading is the title.
 """
 from __future__ import annotations
 
@@ -99,4 +104,38 @@ def clean_title(raw: str | None, names: list[str], headings: "list[str] | Callab
 def is_site_name(title: str, names: list[str]) -> bool:
     known = [norm_name(n) for n in names if n and norm_name(n)]
     n = norm_name(title)
-    return not n or n in known or n in SITE_SECTION_WORDS
+    return not n or n in known or n in SITE_SECTION_WORDS or _is_site_label(title, known)
+
+
+_SITE_SUFFIXES = frozenset({"청", "홈페이지", "누리집", "공식홈페이지", "포털"})  # 한울도 -> 한울도청, 한울도 누리집
+_WORDS = re.compile(r"[\s>|/»·:\-–—]+")
+
+
+def _site_word(word: str, known: list[str]) -> bool:
+    """A word of a site label: a section word, a known site name (or part of one), or a name + section word."""
+    if not word or word in SITE_SECTION_WORDS:
+        return True
+    for name in known:
+        if len(word) >= 2 and word in name:
+            return True
+        if word.startswith(name) and (word[len(name):] in SITE_SECTION_WORDS or word[len(name):] in _SITE_SUFFIXES):
+            return True
+    return False
+
+
+def _is_site_label(title: str, known: list[str]) -> bool:
+    """Only the site's name and board/section words (``국토교통부 뉴스``, ``보도자료 > 시정소식``): no headline."""
+    words = [norm_name(w) for w in _WORDS.split(title)]
+    words = [w for w in words if w]
+    return bool(words) and len(words) <= 4 and all(_site_word(w, known) for w in words)
+
+
+_TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)\s*$")
+
+
+def extends_title(heading: str, title: str) -> bool:
+    """The page's heading is the same headline continued (a meta title cut short by the CMS): it starts
+    with the whole title and goes on for at least a few characters."""
+    t = norm_name(_TRAILING_ELLIPSIS.sub("", title))
+    h = norm_name(heading)
+    return len(t) >= 8 and len(h) >= len(t) + 3 and h.startswith(t) and len(h) <= len(t) * 3 + 20
