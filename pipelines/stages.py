@@ -163,8 +163,13 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
 # ---------------------------------------------------------------- parse
 
 def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_version: str) -> tuple[dict, dict | None]:
-    """Parse one stored page into (page_parses row, articles row or None). Never raises."""
+    """Parse one stored page into (page_parses row, articles row or None). Never raises.
+
+    The article is keyed by the page's canonical URL when it is trusted (pipelines/parse/canonical.py: on the
+    fetched URL's registrable domain, on one of `rec["source_domains"]`, or the page is an html_dir file, which
+    has no `http_status`), else by the URL the bytes came from, with the claim kept in `claimed_canonical_url`."""
     from .fetch import canonicalize_url
+    from .parse.canonical import canonical_is_trusted
     from .parse.types import ParseError
 
     now = wh.utcnow()
@@ -178,7 +183,12 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
         return {**base, "outcome": "parse_error", "error": f"{type(exc).__name__}: {exc}"}, None
     if page.kind != "article":
         return {**base, "outcome": "not_article", "error": page.reason or "not an article"}, None
-    url = canonicalize_url(page.canonical_url or rec.get("final_url") or rec["url"])
+    fetched = rec.get("final_url") or rec["url"]
+    claimed = page.canonical_url
+    over_http = rec.get("http_status") is not None
+    trusted = not claimed or canonical_is_trusted(claimed, fetched if over_http else None,
+                                                  rec.get("source_domains") or ())
+    url = canonicalize_url(claimed if claimed and trusted else fetched)
     key = wh.article_key(url)
     body = page.body or ""
     article = {
@@ -186,9 +196,17 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
         "fetched_url": rec["url"], "outlet": page.outlet, "title": page.title, "published_at": page.published_at,
         "published_at_source": page.published_at_source, "body": body, "body_hash": wh.sha256_hex(body),
         "encoding": page.encoding, "fetched_at": rec["fetched_at"], "parser_version": parser_version,
-        "parsed_at": now,
+        "parsed_at": now, "claimed_canonical_url": None if trusted else claimed,
     }
     return {**base, "outcome": "article", "article_key": key}, article
+
+
+def _source_domains(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    """Per source, the registrable domains of its own feeds / sitemaps (trusted canonical domains)."""
+    from .parse.canonical import url_domain
+
+    return {name: tuple(sorted({d for d in map(url_domain, urls) if d}))
+            for name, urls in wh.source_feed_urls(con).items()}
 
 
 def _parse_chunk(recs: list[dict[str, Any]]) -> list[tuple[str, dict, dict | None]]:
@@ -225,9 +243,12 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
             articles.clear()
 
     keys = wh.page_keys_to_parse(con, PARSER_VERSION, all_pages=reparse_all)
+    domains = _source_domains(con)
+    pages = ({**rec, "source_domains": domains.get(rec["source_name"], ())}
+             for rec in wh.iter_pages(con, keys, WRITE_BATCH))
     pool = parallel.pool_for(len(keys))
     try:
-        results = parallel.flatten(parallel.map_chunks(_parse_chunk, wh.iter_pages(con, keys, WRITE_BATCH), pool))
+        results = parallel.flatten(parallel.map_chunks(_parse_chunk, pages, pool))
         for url, parsed, article in results:
             outcomes[parsed["outcome"]] += 1
             parses.append(parsed)
