@@ -210,15 +210,27 @@ def _source_domains(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]
 
 
 def _parse_chunk(recs: list[dict[str, Any]]) -> list[tuple[str, dict, dict | None]]:
-    """Worker side of the parse stage: stored (compressed) pages → (url, page_parses row, articles row)."""
-    from .parse import PARSER_VERSION, parse_page
+    """Worker side of the parse stage: stored (compressed) pages → (url, page_parses row, articles row).
 
-    out = []
-    for rec in recs:
+    Each page has `parallel.item_seconds("parse")` (20 s); a page over it is a parse_error 'time_limit: ...'
+    and the chunk goes on."""
+    from .fetch import canonicalize_url  # noqa: F401 - warm up: imports are not paid inside a page's budget
+    from .parse import PARSER_VERSION, parse_page
+    from .parse.canonical import registrable_domain
+
+    registrable_domain("warm-up.example.co.kr")  # loads the suffix list once per process
+
+    def one(rec: dict[str, Any]) -> tuple[str, dict, dict | None]:
         rec = wh.decompress_page(rec)
         parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
-        out.append((rec["url"], parsed, article))
-    return out
+        return rec["url"], parsed, article
+
+    def over_budget(rec: dict[str, Any], exc: BaseException) -> tuple[str, dict, dict | None]:
+        return rec["url"], {"page_key": rec["page_key"], "content_hash": rec["content_hash"],
+                            "parser_version": PARSER_VERSION, "parsed_at": wh.utcnow(), "article_key": None,
+                            "outcome": "parse_error", "error": str(exc)}, None
+
+    return parallel.each_within(one, recs, parallel.item_seconds("parse"), over_budget)
 
 
 def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) -> StageReport:
