@@ -166,8 +166,9 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
     """Parse one stored page into (page_parses row, articles row or None). Never raises.
 
     The article is keyed by the page's canonical URL when it is trusted (pipelines/parse/canonical.py: on the
-    fetched URL's registrable domain, on one of `rec["source_domains"]`, or the page is an html_dir file, which
-    has no `http_status`), else by the URL the bytes came from, with the claim kept in `claimed_canonical_url`."""
+    fetched URL's registrable domain or one of `rec["source_domains"]`, or the page did not come over HTTP (an
+    html_dir file: no `http_status`) or came from a loopback host), else by the URL the bytes came from, with
+    the claim kept in `claimed_canonical_url`."""
     from .fetch import canonicalize_url
     from .parse.canonical import canonical_is_trusted
     from .parse.types import ParseError

@@ -3,25 +3,30 @@ the HTML parser sees them, with the reason.
 
 Why: lexbor builds the tree in time roughly proportional to (elements x depth of open elements), because many
 steps scan the stack of open elements. ``'<div>' * 100_000 + article + '</div>' * 100_000`` (1.1 MB) took 54 s,
-200,000 unclosed ``<div>`` 440 s, inside one C call that no time limit can interrupt. A linear pre-scan of the
-decoded text estimates the stack the parser will build and stops at the first limit passed:
+200,000 unclosed ``<div>`` 440 s, inside one C call that no time limit can interrupt. And 20 KB of closed
+formatting elements that the parser re-opens before every paragraph make it build millions of elements. A
+linear pre-scan of the decoded text estimates the tree the parser will build and stops at the first limit:
 
-* ``too_large``: more than MAX_PAGE_BYTES bytes (before decoding);
-* ``too_many_elements``: more than MAX_ELEMENTS start tags;
-* ``too_deep``: more than MAX_DEPTH elements open at once.
+* ``too_large``: more than MAX_PAGE_BYTES (16 MB) before decoding (`size_refusal`);
+* ``too_many_elements``: more than MAX_ELEMENTS (200,000) elements, re-opened formatting elements included;
+* ``too_deep``: more than MAX_DEPTH (2,000) elements open at once.
 
-Real pages are far below: the seed, demo and dev pages are at most a few hundred levels deep and a few
-thousand elements. Within the limits the worst case (MAX_ELEMENTS tags at MAX_DEPTH) parses in a few
-seconds (docs/extraction.md: budgets), and the per-page time limit of the parse stage
-(pipelines/parallel.py) bounds the Python side.
+The refusal is a ``parse_error`` whose text starts with the reason (``too_deep: more than 2,000 elements open
+at once (limit 2,000); not parsed``). Real pages are far below: the dev, seed and demo pages are at most 22
+levels deep with a few hundred elements. Within the limits the worst page lexbor builds in about a second,
+and the parse stage's time limit per page (pipelines/parallel.py) bounds the Python side.
 
 The estimate follows the HTML tree-building rules that keep real pages shallow: void elements (``<br>``,
 ``<img>``, ``<meta>``...) never open; an end tag closes up to its open element; a ``<p>`` is closed by the next
 block (``<div>``, ``<p>``, ``<ul>``, ``<table>``...), ``<li>`` by the next ``<li>`` of its list, ``<dt>``/``<dd>``
-by the next one, ``<option>`` by the next option, table rows and cells by the next row or cell, ``<a>`` by the
-next ``<a>``; comments and the text of ``<script>``, ``<style>``, ``<textarea>``, ``<title>`` are skipped; ``/>``
-closes only inside ``<svg>``/``<math>`` (HTML ignores it elsewhere). It never scans back through the stack:
-each element is pushed and popped once, so the scan is linear in the page.
+by the next one, ``<option>`` by the next option, table rows and cells by the next row or cell, ``<a>`` and
+``<nobr>`` by the next one; formatting elements (``<b>``, ``<font>``, ``<a>``...) closed by a block end are
+re-opened before the next text or inline tag, at most three alike (the parser's "active formatting elements");
+comments and the text of ``<script>``, ``<style>``, ``<textarea>``, ``<title>`` are skipped; ``/>`` closes
+only inside ``<svg>``/``<math>`` (HTML ignores it elsewhere). On those shapes the estimated depth is lexbor's
+within a third (tests/test_parse_budget.py); on random tag soup lexbor's adoption rules can go about twice as
+deep, which the limits leave room for. Each element is pushed and popped once: the scan is linear in the
+page (about 0.3 ms of CPU for a dev page).
 """
 from __future__ import annotations
 
@@ -57,7 +62,15 @@ BREAKOUT = frozenset(("b", "big", "blockquote", "body", "br", "center", "code", 
 NO_RECONSTRUCT = frozenset(("tr", "tbody", "thead", "tfoot", "td", "th", "caption", "colgroup", "form", "button",
                             "html", "body", "head", "frameset", "select", "svg", "math"))
 
-_TAG = re.compile(r"<(!--|/?[a-z][^\s/>]*)")
+RECONSTRUCTING_VOID = frozenset(("img", "image", "input", "br", "embed", "area", "wbr", "keygen"))
+# a tag: a comment start, or an end / start tag with its attributes up to the first '>'
+_TAG = re.compile(r"<(?:(!--)|(/?)([a-z][^\s/>]*)([^>]*)>)")
+_PLAIN, _RAW, _VOID, _SPECIAL = 0, 1, 2, 3
+_POP_SPECIAL = MARKERS | {"svg", "math"}  # closing one of these does more than pop it (see _Stack.pop_to)
+_KIND = {**{n: _SPECIAL for n in (*CLOSES_P, *FORMATTING, *MARKERS, "li", "dt", "dd", "option", "optgroup", "a",
+                                  "nobr", "button", "form", "tr", "tbody", "thead", "tfoot", "colgroup", "svg",
+                                  "math")},
+         **{n: _VOID for n in VOID}, **{n: _RAW for n in RAW_TEXT}}
 
 
 class _Stack:
@@ -220,64 +233,76 @@ def scan_markup(text: str, max_depth: int = MAX_DEPTH, max_elements: int = MAX_E
     """One linear pass over the decoded page (see the module docstring); stops at the first limit passed."""
     low = text.lower()
     stack = _Stack()
+    names, where, ids, formatting = stack.names, stack.where, stack.ids, stack.formatting
     elements = deepest = pos = 0
-    find, search = low.find, _TAG.search
+    find, search, kinds = low.find, _TAG.search, _KIND
     while True:
         m = search(low, pos)
         if m is None:
             break
-        if m.start() > pos and stack.formatting:  # text: the parser re-opens closed formatting elements first
-            reopened = stack.reconstruct()
-            elements += reopened
-            if reopened and len(stack.names) > deepest:
-                deepest = len(stack.names)
-        token = m.group(1)
-        if token == "!--":
+        if formatting and m.start() > pos:  # text: the parser re-opens closed formatting elements first
+            elements += stack.reconstruct()
+            if len(names) > deepest:
+                deepest = len(names)
+        comment, closing, name, attrs = m.groups()
+        if comment:
             end = find("-->", m.end())
             if end < 0:
                 break
             pos = end + 3
             continue
-        gt = find(">", m.end())
-        if gt < 0:
-            break
-        pos = gt + 1
-        if token[0] == "/":
-            name = token[1:]
-            at = stack.top_of(name)
-            if at >= 0:
-                stack.pop_to(at)
+        pos = m.end()
+        if closing:
+            if names and names[-1] == name and name not in _POP_SPECIAL:  # well-formed: closes the top element
+                names.pop()
+                ids.pop()
+                where[name].pop()
+            else:
+                at = where.get(name)
+                if at:
+                    stack.pop_to(at[-1])
             if name in FORMATTING:
                 stack.forget(name)
             continue
-        name = token
         elements += 1
-        if elements > max_elements:
-            return Markup(elements, deepest, f"too_many_elements: more than {max_elements:,} elements "
-                                             f"(limit {max_elements:,}); not parsed")
-        if name in RAW_TEXT:
+        kind = kinds.get(name, _PLAIN)
+        if kind == _PLAIN:  # most tags: no rule closes or re-opens anything (the fast path of push)
+            if formatting:
+                elements += stack.reconstruct()
+            where.setdefault(name, []).append(len(names))
+            names.append(name)
+            stack.serial += 1
+            ids.append(stack.serial)
+        elif kind == _RAW:
             end = find("</" + name, pos)
             if end < 0:
                 break
             pos = end
             continue
-        if name in VOID or (stack.foreign and low[gt - 1] == "/" and name not in BREAKOUT):
-            if stack.formatting and name in ("img", "image", "input", "br", "embed", "area", "wbr", "keygen"):
+        elif kind == _VOID or (stack.foreign and attrs.endswith("/") and name not in BREAKOUT):
+            if formatting and name in RECONSTRUCTING_VOID:
                 elements += stack.reconstruct()
             continue  # opens nothing (void, self-closed inside svg / math)
-        if not _implied_closes(stack, name):
-            continue  # a stray row or cell
-        if stack.formatting and name not in CLOSES_P and name not in NO_RECONSTRUCT:
-            elements += stack.reconstruct()  # (inline start tags re-open them too)
-        stack.push(name, (name + low[m.end():gt]) if name in FORMATTING else None)
-        if len(stack.names) > deepest:
-            deepest = len(stack.names)
-        if deepest > max_depth:
-            return Markup(elements, deepest, f"too_deep: more than {max_depth:,} elements open at once "
-                                             f"(limit {max_depth:,}); not parsed")
+        else:
+            if not _implied_closes(stack, name):
+                continue  # a stray row or cell
+            if formatting and name not in CLOSES_P and name not in NO_RECONSTRUCT:
+                elements += stack.reconstruct()  # (inline start tags re-open them too)
+            stack.push(name, (name + attrs) if name in FORMATTING else None)
+        if len(names) > deepest:
+            deepest = len(names)
+            if deepest > max_depth:
+                return Markup(elements, deepest, f"too_deep: more than {max_depth:,} elements open at once "
+                                                 f"(limit {max_depth:,}); not parsed")
         if elements > max_elements:
             return Markup(elements, deepest, f"too_many_elements: more than {max_elements:,} elements "
                                              f"(limit {max_elements:,}); not parsed")
+    if deepest > max_depth:
+        return Markup(elements, deepest, f"too_deep: more than {max_depth:,} elements open at once "
+                                         f"(limit {max_depth:,}); not parsed")
+    if elements > max_elements:
+        return Markup(elements, deepest, f"too_many_elements: more than {max_elements:,} elements "
+                                         f"(limit {max_elements:,}); not parsed")
     return Markup(elements, deepest, None)
 
 
