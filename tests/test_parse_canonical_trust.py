@@ -86,7 +86,9 @@ def test_the_fallback_without_a_suffix_list(monkeypatch):
     monkeypatch.setattr(canonical, "_get_fld", None)
     registrable_domain.cache_clear()
     try:
-        assert registrable_domain("www.outlet.co.kr") == "co.kr"  # coarser, documented: trusts more, never less
+        assert registrable_domain("www.outlet.co.kr") == "outlet.co.kr"
+        assert registrable_domain("news.seoul.go.kr") == "seoul.go.kr"
+        assert registrable_domain("a.b.jeonbuk.kr") == "jeonbuk.kr"  # coarser than the list: trusts more, never less
         assert registrable_domain("www.attacker.com") == "attacker.com"
         assert registrable_domain("localhost") == "localhost"
         assert registrable_domain("192.0.2.7") == "192.0.2.7"

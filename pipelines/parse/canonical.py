@@ -19,8 +19,9 @@ Otherwise the article is keyed by the fetched URL and the claimed canonical URL 
 Registrable domain: the public-suffix-aware "first level domain" of the ``tld`` package (it ships its own
 copy of the Public Suffix List and reads it offline; private suffixes such as ``blogspot.com`` count, so two
 blogs there are two domains). Fallback, for a host the list does not know (``localhost``, ``.test``,
-``.example``) or if ``tld`` is missing: an IP address or a one-label name is its own domain, anything else
-its last two labels. Scheme and port never matter (a dev server on ``http://www.outlet.co.kr:8123`` and the
+``.example``) or if ``tld`` is missing: an IP address or a one-label name is its own domain; under a country
+code with a generic second level (``co.kr``, ``go.kr``, ``or.kr``, ``com.au``...) the last three labels;
+anything else its last two (coarser than the list for e.g. ``seoul.kr``: it then trusts more, never less). Scheme and port never matter (a dev server on ``http://www.outlet.co.kr:8123`` and the
 page's ``https://outlet.co.kr/...`` are one domain).
 """
 from __future__ import annotations
@@ -50,14 +51,22 @@ def host_of(url: str | None) -> str | None:
     return host.rstrip(".").lower() or None
 
 
+# second-level labels under a two-letter country code that are suffixes themselves (co.kr, go.kr, com.au ...)
+_GENERIC_SLD = frozenset(("ac", "co", "es", "go", "hs", "kg", "mil", "ms", "ne", "or", "pe", "re", "sc", "com", "net",
+                          "org", "gov", "edu"))
+
+
 def fallback_domain(host: str) -> str:
-    """Registrable domain without the suffix list: an IP or a one-label name is itself, else the last two labels."""
+    """Registrable domain without the suffix list: an IP or a one-label name is itself; under a country code with
+    a generic second level (``outlet.co.kr``) the last three labels; else the last two."""
     try:
         ipaddress.ip_address(host.strip("[]"))
         return host
     except ValueError:
         pass
     labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _GENERIC_SLD:
+        return ".".join(labels[-3:])
     return ".".join(labels[-2:]) if len(labels) >= 2 else host
 
 
