@@ -1,15 +1,36 @@
-"""Take the marts away: Parquet for tools, CSV with a UTF-8 BOM for Excel users. Pure Python."""
+"""Take the marts away: Parquet for tools, CSV with a UTF-8 BOM for Excel users. Pure Python.
+
+The CSV is for spreadsheets, which run a cell that starts with ``=``, ``+``, ``-``, ``@``, TAB or CR as a
+formula (CSV / formula injection: a title ``=HYPERLINK("http://…")`` would be a live link). Such text cells
+get a leading single quote in the CSV (the OWASP rule), so a spreadsheet shows them as text; the Parquet
+files keep every value as stored.
+"""
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 MARTS = ("dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches")
 BOM = b"\xef\xbb\xbf"
+FORMULA_START = "=+-@\t\r"  # a text cell starting with one of these is read as a formula by spreadsheets
+_FORMULA_START_RE = "^[" + FORMULA_START.replace("-", "\\-") + "]"
+
+
+def neutralise_formulas(table: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula, prefixed with a single quote (other cells as they are)."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            col = table.column(i)
+            risky = pc.match_substring_regex(col, _FORMULA_START_RE)
+            quoted = pc.binary_join_element_wise(pa.scalar("'", f.type), col, pa.scalar("", f.type))
+            table = table.set_column(i, f, pc.if_else(risky, quoted, col))
+    return table
 
 
 def export_marts(warehouse: Path, out_dir: Path) -> dict[str, int]:
@@ -26,7 +47,7 @@ def export_marts(warehouse: Path, out_dir: Path) -> dict[str, int]:
                 f"select * replace (array_to_string(aliases, '; ') as aliases) from marts.{table}"
                 if table == "dim_organizations" else f"select * from marts.{table}").to_arrow_table()
             buf = io.BytesIO()
-            pacsv.write_csv(flat, buf)
+            pacsv.write_csv(neutralise_formulas(flat), buf)
             (out_dir / f"{table}.csv").write_bytes(BOM + buf.getvalue())
             counts[table] = data.num_rows
     finally:

@@ -9,14 +9,38 @@ parser / extractor (and loads the Kiwi model) once, on its first chunk.
 
 `spawn`, not `fork`: the parent is a Dagster process with threads and an open DuckDB connection, which a
 forked child must not inherit.
+
+A time budget per item. `each_within(fn, items, seconds, on_timeout)` runs fn on each item under
+`time_limit(seconds)`; an item over its budget gives `on_timeout(item, exc)` instead (the stage records it with
+the reason) and the next item goes on. `time_limit` raises `ItemTimeout` in the running thread:
+
+* in a process's main thread (the spawn workers, and the in-process path, which runs in the main thread of
+  Dagster's run process): SIGALRM from `setitimer(ITIMER_REAL)`. Only SIGALRM is touched (Dagster handles SIGINT
+  and SIGTERM, never SIGALRM); the previous handler and any pending timer are restored when the item ends;
+  the handler raises only while the item runs.
+* in any other thread (``signal`` can only be set from the main thread): a watchdog timer thread raises the
+  exception in the item's thread (``PyThreadState_SetAsyncExc``), only while the item runs.
+
+`ItemTimeout` derives from BaseException, like KeyboardInterrupt, so an ``except Exception`` inside the item
+cannot swallow it. Python code is interrupted between bytecodes and a regular expression while it matches
+(SIGALRM only: ``re`` checks for signals); one long C call (lexbor building a tree) is not interruptible, which
+is why the parser refuses absurd markup before that call (pipelines/parse/budget.py). Budgets:
+`item_seconds(stage)`: parse 20 s per page, extract 60 s per article (NEWS_PARSE_ITEM_SECONDS,
+NEWS_EXTRACT_ITEM_SECONDS override them; 0 switches the limit off). A stage must warm up (imports, model
+loads) before its first timed item.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -24,6 +48,7 @@ R = TypeVar("R")
 
 DEFAULT_MIN_ITEMS = 400
 CHUNK = 100  # items per task: big enough to amortise pickling, small enough to balance two cores
+ITEM_SECONDS = {"parse": 20.0, "extract": 60.0}  # time budget per item (see the module docstring)
 
 
 def worker_count(environ: dict[str, str] | None = None) -> int:
@@ -109,3 +134,106 @@ def pool_for(n_items: int) -> Pool | None:
 def flatten(results: Iterable[list[Any]]) -> Iterator[Any]:
     for part in results:
         yield from part
+
+
+# ---------------------------------------------------------------- a time budget per item
+
+class ItemTimeout(BaseException):
+    """An item ran past its time budget (BaseException: an ``except Exception`` in the item does not catch it)."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = seconds
+        super().__init__(f"time_limit: over the {seconds:g} s budget per item; stopped" if seconds else "time_limit")
+
+
+def item_seconds(stage: str, environ: dict[str, str] | None = None) -> float | None:
+    """The time budget per item of `stage` ('parse', 'extract'): NEWS_<STAGE>_ITEM_SECONDS, else ITEM_SECONDS;
+    None (no limit) when set to 0."""
+    env = os.environ if environ is None else environ
+    raw = env.get(f"NEWS_{stage.upper()}_ITEM_SECONDS")
+    value = float(raw) if raw else ITEM_SECONDS[stage]
+    return value if value > 0 else None
+
+
+@contextmanager
+def _alarm_limit(seconds: float) -> Iterator[None]:
+    armed = [True]
+
+    def on_alarm(signum: int, frame: object) -> None:
+        if armed[0]:
+            armed[0] = False
+            raise ItemTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    earlier, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        try:
+            yield
+        finally:
+            armed[0] = False  # (if the alarm fires just before this line, its ItemTimeout leaves from here)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier > 0:  # someone else's timer was running: it goes on with what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(earlier - (time.monotonic() - started), 1e-3), interval)
+
+
+def _checkpoint() -> None:
+    """A Python call: a pending asynchronous exception is raised at the latest here."""
+
+
+@contextmanager
+def _watchdog_limit(seconds: float) -> Iterator[None]:
+    target = threading.get_ident()
+    lock = threading.Lock()
+    armed = [True]
+
+    def fire() -> None:
+        with lock:
+            if armed[0]:
+                armed[0] = False
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(ItemTimeout))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            yield
+        finally:
+            with lock:
+                armed[0] = False
+            _checkpoint()
+    except ItemTimeout:
+        raise ItemTimeout(seconds) from None
+    finally:
+        timer.cancel()
+
+
+def time_limit(seconds: float | None):  # type: ignore[no-untyped-def]
+    """Context manager: raise ItemTimeout in this thread once the block has run `seconds` (None: no limit)."""
+    if not seconds:
+        return _no_limit()
+    if threading.current_thread() is threading.main_thread():
+        return _alarm_limit(seconds)
+    return _watchdog_limit(seconds)
+
+
+@contextmanager
+def _no_limit() -> Iterator[None]:
+    yield
+
+
+def each_within(fn: Callable[[T], R], items: Iterable[T], seconds: float | None,
+                on_timeout: Callable[[T, ItemTimeout], R]) -> list[R]:
+    """fn(item) for each item, each under `time_limit(seconds)`; an item over budget gives on_timeout(item, exc)."""
+    out: list[R] = []
+    for item in items:
+        try:
+            with time_limit(seconds):
+                result = fn(item)
+        except ItemTimeout as exc:
+            result = on_timeout(item, exc)
+        out.append(result)
+    return out

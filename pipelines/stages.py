@@ -163,8 +163,14 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
 # ---------------------------------------------------------------- parse
 
 def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_version: str) -> tuple[dict, dict | None]:
-    """Parse one stored page into (page_parses row, articles row or None). Never raises."""
+    """Parse one stored page into (page_parses row, articles row or None). Never raises.
+
+    The article is keyed by the page's canonical URL when it is trusted (pipelines/parse/canonical.py: on the
+    fetched URL's registrable domain or one of `rec["source_domains"]`, or the page did not come over HTTP (an
+    html_dir file: no `http_status`) or came from a loopback host), else by the URL the bytes came from, with
+    the claim kept in `claimed_canonical_url`."""
     from .fetch import canonicalize_url
+    from .parse.canonical import canonical_is_trusted
     from .parse.types import ParseError
 
     now = wh.utcnow()
@@ -178,7 +184,12 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
         return {**base, "outcome": "parse_error", "error": f"{type(exc).__name__}: {exc}"}, None
     if page.kind != "article":
         return {**base, "outcome": "not_article", "error": page.reason or "not an article"}, None
-    url = canonicalize_url(page.canonical_url or rec.get("final_url") or rec["url"])
+    fetched = rec.get("final_url") or rec["url"]
+    claimed = page.canonical_url
+    over_http = rec.get("http_status") is not None
+    trusted = not claimed or canonical_is_trusted(claimed, fetched if over_http else None,
+                                                  rec.get("source_domains") or ())
+    url = canonicalize_url(claimed if claimed and trusted else fetched)
     key = wh.article_key(url)
     body = page.body or ""
     article = {
@@ -186,21 +197,41 @@ def parse_one(rec: dict[str, Any], parse_page: Callable[..., Any], parser_versio
         "fetched_url": rec["url"], "outlet": page.outlet, "title": page.title, "published_at": page.published_at,
         "published_at_source": page.published_at_source, "body": body, "body_hash": wh.sha256_hex(body),
         "encoding": page.encoding, "fetched_at": rec["fetched_at"], "parser_version": parser_version,
-        "parsed_at": now,
+        "parsed_at": now, "claimed_canonical_url": None if trusted else claimed,
     }
     return {**base, "outcome": "article", "article_key": key}, article
 
 
-def _parse_chunk(recs: list[dict[str, Any]]) -> list[tuple[str, dict, dict | None]]:
-    """Worker side of the parse stage: stored (compressed) pages → (url, page_parses row, articles row)."""
-    from .parse import PARSER_VERSION, parse_page
+def _source_domains(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    """Per source, the registrable domains of its own feeds / sitemaps (trusted canonical domains)."""
+    from .parse.canonical import url_domain
 
-    out = []
-    for rec in recs:
+    return {name: tuple(sorted({d for d in map(url_domain, urls) if d}))
+            for name, urls in wh.source_feed_urls(con).items()}
+
+
+def _parse_chunk(recs: list[dict[str, Any]]) -> list[tuple[str, dict, dict | None]]:
+    """Worker side of the parse stage: stored (compressed) pages → (url, page_parses row, articles row).
+
+    Each page has `parallel.item_seconds("parse")` (20 s); a page over it is a parse_error 'time_limit: ...'
+    and the chunk goes on."""
+    from .fetch import canonicalize_url  # noqa: F401 - warm up: imports are not paid inside a page's budget
+    from .parse import PARSER_VERSION, parse_page
+    from .parse.canonical import registrable_domain
+
+    registrable_domain("warm-up.example.co.kr")  # loads the suffix list once per process
+
+    def one(rec: dict[str, Any]) -> tuple[str, dict, dict | None]:
         rec = wh.decompress_page(rec)
         parsed, article = parse_one(rec, parse_page, PARSER_VERSION)
-        out.append((rec["url"], parsed, article))
-    return out
+        return rec["url"], parsed, article
+
+    def over_budget(rec: dict[str, Any], exc: BaseException) -> tuple[str, dict, dict | None]:
+        return rec["url"], {"page_key": rec["page_key"], "content_hash": rec["content_hash"],
+                            "parser_version": PARSER_VERSION, "parsed_at": wh.utcnow(), "article_key": None,
+                            "outcome": "parse_error", "error": str(exc)}, None
+
+    return parallel.each_within(one, recs, parallel.item_seconds("parse"), over_budget)
 
 
 def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) -> StageReport:
@@ -225,9 +256,12 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
             articles.clear()
 
     keys = wh.page_keys_to_parse(con, PARSER_VERSION, all_pages=reparse_all)
+    domains = _source_domains(con)
+    pages = ({**rec, "source_domains": domains.get(rec["source_name"], ())}
+             for rec in wh.iter_pages(con, keys, WRITE_BATCH))
     pool = parallel.pool_for(len(keys))
     try:
-        results = parallel.flatten(parallel.map_chunks(_parse_chunk, wh.iter_pages(con, keys, WRITE_BATCH), pool))
+        results = parallel.flatten(parallel.map_chunks(_parse_chunk, pages, pool))
         for url, parsed, article in results:
             outcomes[parsed["outcome"]] += 1
             parses.append(parsed)

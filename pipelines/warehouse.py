@@ -309,9 +309,20 @@ def iter_pages(con: duckdb.DuckDBPyConnection, keys: Sequence[str], batch: int =
     (`decompress_page` undoes it where the page is parsed)."""
     for start in range(0, len(keys), batch):
         yield from _by_keys(con, """
-            select p.page_key, p.url, p.final_url, p.source_name, p.fetched_at, p.content_type, p.content_hash,
-                   p.compression, p.content
+            select p.page_key, p.url, p.final_url, p.source_name, p.fetched_at, p.http_status, p.content_type,
+                   p.content_hash, p.compression, p.content
             from raw.pages p join _keys on _keys.k = p.page_key""", "page_key", keys[start:start + batch])
+
+
+def source_feed_urls(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per source, the http(s) feeds / sitemaps its URLs were listed in (any run): the source's own domains
+    when the parse stage decides whether a page's canonical URL is trusted."""
+    out: dict[str, list[str]] = {}
+    for name, via in con.execute("""
+        select distinct source_name, discovered_via from raw.discovered_urls
+        where discovered_via like 'http://%' or discovered_via like 'https://%' order by all""").fetchall():
+        out.setdefault(name, []).append(via)
+    return out
 
 
 def decompress_page(rec: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,6 @@ from pipelines.parse.encoding import decode_html
 from pipelines.parse.page import parse_page
 from pipelines.parse.types import ParsedPage, ParseError
 
-PARSER_VERSION = "parse-1.0.0"
+PARSER_VERSION = "parse-1.1.0"  # 1.1: canonical trust, parse budget, deep pages read flat
 
 __all__ = ["PARSER_VERSION", "ParseError", "ParsedPage", "decode_html", "parse_page"]

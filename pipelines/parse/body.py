@@ -21,6 +21,12 @@
    page that prints the article twice (summary + body, print copy) yields it once.
    A dateline tag on the first paragraph (``[뉴스스텝]``, ``[동아경제신문=김선아 기자]``,
    ``(서울=연합뉴스) 홍길동 기자 =``) is removed.
+
+Deep pages. The walk recurses at most WALK_DEPTH (300) elements deep. An element below that is read flat,
+without recursion (``_Walker.walk_flat``): its text, cut into blocks at block-level elements and ``<br><br>``,
+all in the zone and container of the element at the cut (zone words below it are not read; scripts and styles
+are still skipped). So a page nested deeper than 300 levels (the parse budget refuses more than
+budget.MAX_DEPTH) keeps its text instead of silently losing it.
 """
 from __future__ import annotations
 
@@ -123,6 +129,8 @@ class WalkResult:
 
 
 _SKIP, _BR, _IMAGE, _INPUT = 1, 2, 3, 4
+WALK_DEPTH = 300  # deeper elements are read flat (walk_flat): the recursion stays far from Python's limit
+_END_BLOCK, _END_LINK = object(), object()  # walk_flat's markers: a block or a link ends here
 _TAG_ACTIONS: dict[str | None, int] = {}
 
 
@@ -215,7 +223,8 @@ class _Walker:
     # -- walk ---------------------------------------------------------------------------------
     def walk(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str, other_item: bool,
              depth: int) -> None:
-        if depth > 300:
+        if depth > WALK_DEPTH:
+            self.walk_flat(node, zone, container, cid, ctag, other_item)
             return
         buf = self.buf
         res = self.res
@@ -292,7 +301,7 @@ class _Walker:
                 res.parents[child_id] = cid
                 if hint != 1.0:
                     res.hints[child_id] = hint
-                if leaf and depth < 300:
+                if leaf and depth < WALK_DEPTH:
                     # what walk() does with a single text node after a flush (empty buffer, br_run 0)
                     if first is not None:
                         t = first.text_content
@@ -319,6 +328,57 @@ class _Walker:
                 self.in_link -= 1
             else:
                 self.walk(child, new_zone, container, cid, ctag, other_item, depth + 1)
+
+    def walk_flat(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str,
+                  other_item: bool) -> None:
+        """Read `node`'s subtree without recursion (an explicit stack): text in document order, a block cut at
+        each block-level element's start and end and at ``<br><br>``; every block in `container`'s zone."""
+        buf = self.buf
+        todo: list = [node.first_child]
+        while todo:
+            child = todo.pop()
+            if child is None:
+                continue
+            if child is _END_BLOCK:
+                if buf:
+                    self.flush(container, cid, zone, ctag, other_item)
+                continue
+            if child is _END_LINK:
+                self.in_link -= 1
+                continue
+            todo.append(child.next)
+            if child.is_text_node:
+                t = child.text_content
+                if t and (buf or not t.isspace()):
+                    if t.strip():
+                        self.br_run = 0
+                    buf.append(t)
+                    if self.in_link:
+                        self.buf_link += len(t.strip())
+                continue
+            tag = child.tag
+            action = _TAG_ACTIONS.get(tag)
+            if action is None:
+                action = _tag_action(tag)
+            if action:
+                if action == _BR:
+                    self.br_run += 1
+                    if self.br_run >= 2:
+                        self.flush(container, cid, zone, ctag, other_item)
+                        self.br_run = 2
+                    else:
+                        buf.append(" ")
+                elif action == _IMAGE and buf:
+                    self.flush(container, cid, zone, ctag, other_item)
+                continue
+            if tag in BLOCK_TAGS:
+                if buf:
+                    self.flush(container, cid, zone, ctag, other_item)
+                todo.append(_END_BLOCK)
+            elif tag == "a":
+                self.in_link += 1
+                todo.append(_END_LINK)
+            todo.append(child.first_child)
 
     def _mark_caption_box(self, start: int) -> None:
         """A small box (table/div/figure) holding an image and under 200 characters is a photo box."""

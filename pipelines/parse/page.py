@@ -12,6 +12,9 @@ Publish time, first source that has one:
 Related-news lists, sidebars, footers and comment areas are never read (see ``zones``), nor is the
 crawl time: an article that states no time gets ``None``.
 
+Over the parse budget (``budget.py``: more than 16 MB, 200,000 elements or 2,000 levels of open elements):
+``ParseError('parse_error', 'too_deep: ...')`` before the HTML parser runs.
+
 Not an article (``kind='not_article'``, with ``reason``): an error page (404/삭제된 기사/... with little
 text), a login page (a password field, little text), a list page (the best text region is mostly
 link titles or list items), or an empty body (under 50 characters, or under 200 with fewer than two
@@ -27,6 +30,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.parse import body as bodymod
 from pipelines.parse import zones
+from pipelines.parse.budget import markup_refusal, size_refusal
 from pipelines.parse.dates import parse_machine_date
 from pipelines.parse.encoding import decode_html
 from pipelines.parse.metadata import PageMeta, clean_text, host_name, outlet_name, read_meta
@@ -300,6 +304,9 @@ def _footer_copyright_texts(tree: LexborHTMLParser) -> list[str]:
 
 
 def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
+    refusal = markup_refusal(text)  # before lexbor: its tree building is ~ elements x depth, in one C call
+    if refusal:
+        raise ParseError("parse_error", refusal)
     try:
         tree = LexborHTMLParser(text)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a parse_error
@@ -347,6 +354,10 @@ def parse_html(text: str, url: str, encoding: str | None = None) -> ParsedPage:
 
 
 def parse_page(content: bytes, url: str, content_type: str | None = None) -> ParsedPage:
-    """Parse one fetched page. Raises ParseError only when nothing usable can be read."""
+    """Parse one fetched page. Raises ParseError only when nothing usable can be read, or when the page is over
+    the parse budget (pipelines/parse/budget.py: too_large / too_many_elements / too_deep, with the reason)."""
+    refusal = size_refusal(content)
+    if refusal:
+        raise ParseError("parse_error", refusal)
     text, encoding = decode_html(content, content_type)
     return parse_html(text, url, encoding)

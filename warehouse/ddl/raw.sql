@@ -56,12 +56,12 @@ create table if not exists raw.page_parses (
     content_hash    varchar not null,
     parser_version  varchar not null,
     outcome         varchar not null,    -- 'article' | 'not_article' | 'parse_error' | 'decode_error'
-    error           varchar,
+    error           varchar,             -- why not an article / not parsed ('list_page', 'too_deep: ...', 'time_limit: ...')
     article_key     varchar,
     parsed_at       timestamptz not null
 );
 
--- Parsed articles, one row per canonical URL.
+-- Parsed articles, one row per canonical URL (a page's rel=canonical only when trusted: pipelines/parse/canonical.py).
 create table if not exists raw.articles (
     article_key     varchar primary key,
     url             varchar not null,    -- canonical url
@@ -77,8 +77,10 @@ create table if not exists raw.articles (
     encoding        varchar,
     fetched_at      timestamptz not null,
     parser_version  varchar not null,
-    parsed_at       timestamptz not null
+    parsed_at       timestamptz not null,
+    claimed_canonical_url varchar        -- a canonical URL the page declared on another domain (not trusted), else NULL
 );
+alter table raw.articles add column if not exists claimed_canonical_url varchar;
 
 -- Which body version of each article the mention rows below were extracted from.
 create table if not exists raw.extractions (

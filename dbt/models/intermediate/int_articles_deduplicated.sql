@@ -19,6 +19,7 @@ select
     article_key,
     article_key = article_id as is_primary,
     url,
+    claimed_canonical_url,
     outlet,
     title,
     published_at,

@@ -9,6 +9,7 @@ select
     fetched_at,
     source_name,
     published_at_source,
-    parser_version
+    parser_version,
+    claimed_canonical_url
 from {{ ref('int_articles_deduplicated') }}
 where is_primary

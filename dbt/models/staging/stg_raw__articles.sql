@@ -4,6 +4,7 @@ select
     page_key,
     source_name,
     fetched_url,
+    claimed_canonical_url,
     nullif(trim(outlet), '') as outlet,
     nullif(trim(title), '') as title,
     published_at,
