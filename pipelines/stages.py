@@ -6,6 +6,8 @@ batches, one transaction each.
 """
 from __future__ import annotations
 
+import functools
+
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -291,20 +293,34 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
 
 # ---------------------------------------------------------------- extract
 
+@functools.lru_cache(maxsize=1)
+def _warm_up_extractor() -> None:
+    from .extract import extract_article
+
+    extract_article("가나시와 다라전자는 지난 3일 업무협약을 체결하고 국비 1억 원을 확보했다고 밝혔다.")
+
+
 def _extract_chunk(arts: list[dict[str, Any]]) -> list[tuple[dict, dict | None, str | None]]:
-    """Worker side of the extract stage: articles → (article without body, mention rows per table, error)."""
+    """Worker side of the extract stage: articles → (article without body, mention rows per table, error).
+
+    Each article has `parallel.item_seconds("extract")` (60 s); one over it, or one whose extraction raises, is
+    an error for that article alone (raw.extract_errors) and the chunk goes on."""
     from .extract import EXTRACTOR_VERSION, extract_article
 
-    out = []
-    for art in arts:
+    _warm_up_extractor()  # the analyser model and dictionaries load once per process, outside any article's budget
+
+    def one(art: dict[str, Any]) -> tuple[dict, dict | None, str | None]:
         meta = {k: v for k, v in art.items() if k != "body"}
         try:
             mentions = extract_article(art["body"], art["published_at"])
         except Exception as exc:  # noqa: BLE001 - one bad body must not stop the run
-            out.append((meta, None, f"{type(exc).__name__}: {exc}"))
-            continue
-        out.append((meta, wh.mention_rows(art["article_key"], mentions, EXTRACTOR_VERSION), None))
-    return out
+            return meta, None, f"{type(exc).__name__}: {exc}"
+        return meta, wh.mention_rows(art["article_key"], mentions, EXTRACTOR_VERSION), None
+
+    def over_budget(art: dict[str, Any], exc: BaseException) -> tuple[dict, dict | None, str | None]:
+        return {k: v for k, v in art.items() if k != "body"}, None, str(exc)
+
+    return parallel.each_within(one, arts, parallel.item_seconds("extract"), over_budget)
 
 
 def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None, *,

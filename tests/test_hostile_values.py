@@ -197,3 +197,35 @@ def test_a_failing_error_test_is_counted_and_the_marts_are_still_published(hosti
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute("select count(*) from marts.fct_partnerships where role = 'bogus_role'").fetchone()[0] == 1
     con.close()
+
+
+# ---------------------------------------------------------------- a time budget per article
+
+
+def _land_article(con, key: str, body: str) -> None:
+    now = datetime.now(timezone.utc)
+    wh.insert_rows(con, "articles", [{
+        "article_key": key, "url": f"https://news.example/{key}", "page_key": key, "source_name": "t",
+        "fetched_url": f"https://news.example/{key}", "title": key, "published_at": PUB, "body": body,
+        "body_hash": wh.sha256_hex(body), "fetched_at": now, "parser_version": "t", "parsed_at": now}])
+
+
+def test_an_article_over_its_time_budget_costs_only_itself(tmp_path, monkeypatch):
+    from pipelines import stages
+
+    monkeypatch.setenv("NEWS_EXTRACT_ITEM_SECONDS", "1")
+    con = wh.connect(tmp_path / "news.duckdb")
+    _land_article(con, "short", "가나시는 국비 160억 원을 확보했다고 밝혔다.")
+    # thousands of money sentences, each different: seconds of work, far over a one-second budget
+    _land_article(con, "huge", "\n".join(f"{i}번째 사업에 국비 {i}억 원과 시비 {i + 1}억 원을 투입한다." for i in range(1, 6000)))
+    _land_article(con, "short2", "다라군은 도비 20억 원을 지원받는다.")
+    report = stages.extract_stage(con)
+    assert report.counts["articles_extracted"] == 2 and report.counts["articles_failed"] == 1
+    errors = con.execute("select article_key, error from raw.extract_errors").fetchall()
+    assert errors[0][0] == "huge" and errors[0][1].startswith("time_limit")
+    assert {r[0] for r in con.execute("select distinct article_key from raw.money_mentions").fetchall()} == {
+        "short", "short2"}
+    # the next night does not pay for the same body again (same body, same extractor version)
+    again = stages.extract_stage(con)
+    assert again.counts["articles_extracted"] == 0 and again.counts["articles_failed"] == 0
+    con.close()
