@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -49,25 +49,56 @@ _TOTAL_WORDS = frozenset({"총", "총사업비", "사업비", "총예산", "총�
 _LIST_CLOSERS = frozenset({"총", "합계", "총액", "전체", "총사업비"})
 
 # fillers allowed between a cue and its amount ('국비는 약 160억', '총 사업비로 325억')
-_FILLER_RE = re.compile(r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|으로|로|만|도|에서|에|등|인|중)$")
+_FILLER_RE = re.compile(
+    r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|을|를|으로|로|만|도|에서|에|등|인|중)$")
+# a participle between a source and its amount: '국비로 지원된 15억', '국비에서 확보한 20억', '정부가 교부한 10억'
+_PARTICIPLE_RE = re.compile(
+    r"(?:으로|로|에서|이|가|을|를)?\s*(?:전액\s*)?(?:지원|확보|투입|충당|조달|마련|편성|보조|배정|교부|부담|출연|출자|투자)"
+    r"\s*(?:된|한|받은|받는|하는|되는|할|될|해\s*준|해\s*온|해온)$")
 _COUNTER_RE = re.compile(
     r"^\s*(?:여\s*)?(?:(?:명|개|곳|건|대|번|회|배|톤|평|년|마리|가구|세대|시간|개월|개사|개소|그루|필지|차례|"
     r"달러|유로|엔|위안|파운드)(?:[이가의을를은는에도씩과와]|으로|로|이나)?(?![가-힣])"
     r"|%|퍼센트|㎡|m²|km|㎞|kW|MW|GW|kWh|MWh|USD|EUR|JPY|CNY)"
 )
 _MONEY_CONTEXT_RE = re.compile(
-    r"사업비|예산|투입|투자|지원|출자|확보|편성|보조|기금|재원|출연|매칭|조달|집행|배정|국비|지방비|도비|시비|군비|구비|"
-    r"민자|재정|융자|부담"
+    r"사업비|예산|투입|투자(?!자|증권|의견|심리|업계|은행|전략|지표)|지원|출자|확보|편성|보조|기금|재원|출연|매칭|조달|집행|배정|"
+    r"국비|지방비|도비|시비|군비|구비|민자|재정|융자|부담|분담|교부|들여|들인|들어가|들어간|들어갈|들어갔|소요|마련|"
+    r"[가-힣]{1,3}비(?:[는은가이를을로와과]|\s|$)|비용"
 )
 _REJECT_WORDS: dict[str, tuple[str, ...]] = {
-    "revenue": ("매출", "영업이익", "순이익", "영업손실", "순손실", "당기순", "손익", "수익"),
-    "market_value": ("주가", "시가총액", "시총", "기업가치", "밸류에이션", "주당", "공모가", "목표주가"),
+    "revenue": ("매출", "영업이익", "영업익", "순이익", "순익", "영업손실", "순손실", "당기순", "손익", "수익", "흑자", "적자",
+                "수주잔고"),
+    "market_value": ("주가", "시가총액", "시총", "기업가치", "밸류에이션", "주당", "공모가", "목표주가", "목표가", "종가",
+                     "신고가", "상한가", "하한가", "순매수", "순매도", "거래량"),
     "salary": ("연봉", "월급", "급여", "임금", "초봉", "성과급", "상여금", "연금"),
-    "unit_price": ("가격", "요금", "판매가", "분양가", "이용료", "입장료", "수수료", "1인당", "개당", "건당", "짜리", "원당"),
+    "unit_price": ("가격", "요금", "판매가", "분양가", "이용료", "입장료", "수수료", "1인당", "개당", "건당", "짜리", "원당",
+                   "회비", "참가비", "수강료", "구독료", "운임", "적립"),
     "market_size": ("시장 규모", "시장규모", "수출", "거래액", "거래대금", "생산액", "판매액"),
     "fine": ("과징금", "벌금", "과태료", "손해배상", "피해액", "손실액", "체납"),
     "private_round": ("시리즈", "프리A", "시드 투자", "투자를 유치", "투자 유치에 성공"),
+    "economic_effect": ("경제효과", "경제 효과", "파급효과", "파급 효과", "유발효과", "유발 효과", "생산유발", "부가가치"),
+    "investment_attraction": ("투자유치 실적", "투자 유치 실적", "투자유치액", "투자 유치액", "유치 실적", "누적 투자유치",
+                              "누적 투자 유치"),
 }
+# read right after the amount ('2,130억원에 거래', '16조원의 경제 효과', '43억 원)어치', '4조원 규모로 커질'); these hold even
+# next to a funding cue ('공공 부문에서 3,100억원의 매출을 올렸다': 공공 is where, not who pays)
+_REJECT_AFTER: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("revenue", re.compile(r"^\s*(?:가량|정도|안팎|수준|내외)?\s*(?:의|에\s*달하는|에\s*이르는)?\s*"
+                           r"(?:연\s*)?(?:매출|영업이익|순이익|수익|실적)")),
+    ("market_value", re.compile(r"^\s*(?:에|으로|로|까지|선을|선)\s*(?:거래|마감|장을|출발|치솟|올라|뛰어|내려|밀려|떨어|하락|"
+                                r"상승|급등|급락|넘어|돌파|상향|하향)")),
+    ("economic_effect", re.compile(r"^\s*(?:가량|정도|안팎|이상)?\s*(?:에\s*(?:이르는|달하는)|의|가량의)?\s*"
+                                   r"(?:[가-힣]{1,4}\s*)?(?:유발\s*)?(?:효과|파급)")),
+    ("in_kind", re.compile(r"^\s*[)）]?\s*어치")),
+)
+# the amount is the subject of a market's growth ('국내 디지털트윈 시장이 2030년 4조원 규모로 커질 전망')
+_MARKET_BEFORE_RE = re.compile(r"시장(?:이|은|는|의|도)\s")
+_MARKET_AFTER_RE = re.compile(r"^\s*(?:규모|대)?\s*(?:로|으로|에|까지)?\s*(?:커지|커질|커졌|성장|확대|늘어|증가|팽창|이를|달할|육박)")
+# a correction notice quotes the wrong figure: '총사업비를 120억 원이라고 보도했습니다', '…로 잘못 표기했다'
+_SUPERSEDED_RE = re.compile(r"(?:이?라고|으?로)\s*(?:잘못\s*)?(?:보도|기재|표기|게재|안내|발표)(?:했|됐|하였|되었|한\s)|"
+                            r"잘못\s*(?:보도|기재|표기|게재|알려|전해)")
+_EVIDENCE_TOTALS = frozenset({"총사업비", "사업비", "총예산", "총액"})
+_SMALL_AMOUNT = 10**7  # under 1,000만 원 without a funding source: a price, fee or allowance, not a project budget
 _SHARE_RE = re.compile(
     r"(?P<terms>[가-힣·]+(?:\s*(?:과|와|,|및)\s*[가-힣·]+)+)\s*(?:이|가|은|는)?\s*(?:각각|각)\s*"
     r"(?P<pcts>\d+(?:\.\d+)?\s*%(?:\s*(?:,|와|과|및|대)\s*\d+(?:\.\d+)?\s*%)+)"
@@ -125,6 +156,7 @@ class _Amount:
     reject_reason: str | None = None
     list_no: int | None = None
     is_list_total: bool = False
+    also_cues: list[str] = field(default_factory=list)  # 'A와 B를 N원씩': one written row per source
 
     @property
     def adjacent_start(self) -> int:
@@ -136,7 +168,7 @@ class _Amount:
 # a funding term + a money noun is still that source: 민간부담금, 국비 지원금, 시비 분담분, 정부 예산, 민간 투자금
 _SOURCE_MONEY_SUFFIX_RE = re.compile(
     r"(?:부담금|부담액|부담분|부담|분담금|분담액|분담분|분담|출자금|출연금|투자금|투자액|보조금|지원금|지원액|"
-    r"자금|재원|예산|매칭금|매칭액|매칭)$"
+    r"자금|재원|예산|매칭금|매칭액|매칭|지원규모|예산규모|투자규모|지원|지원비|교부금|교부액|보조|출연|투자|투입액|투입)$"
 )
 
 
@@ -195,7 +227,9 @@ def _cue_before(text: str, bound: int, start: int) -> tuple[str, int] | None:
             return hit[0].term, bound + hit[1]
         stripped = _FILLER_RE.sub("", ctx)
         if stripped == ctx:
-            return None
+            stripped = _PARTICIPLE_RE.sub("", ctx)
+            if stripped == ctx:
+                return None
         ctx = stripped
     return None
 
@@ -210,30 +244,88 @@ def _cue_after(text: str, end: int) -> str | None:
     return None
 
 
+# a source term may name its actor through a generic noun: '민간 사업자가', '민간 기업들이', '정부 부처가'
+_ACTOR_NOUN = r"(?:\s*(?:사업자|사업체|기업들?|업체들?|투자자들?|투자사|자본|부문|부처|쪽|측))?"
+
+
+@lru_cache(maxsize=1)
+def _actor_re() -> re.Pattern[str]:
+    terms = "|".join(re.escape(t.term) for t in funding_terms() if t.term not in _TOTAL_WORDS)
+    return re.compile(rf"(?<![가-힣·])({terms}){_ACTOR_NOUN}(?:은|는|이|가|에서|도)(?![가-힣])")
+
+
 def _subject_actor(text: str, start: int) -> str | None:
+    """The last uncoordinated source actor before the amount (`정부는 … 265억원을`, `민간 사업자가 … 800억원을`)."""
     head = text[:start]
-    found: str | None = None
-    for term in funding_terms():
-        if term.term in _TOTAL_WORDS:
-            continue
-        pattern = rf"(?<![가-힣·])({re.escape(term.term)})(?:은|는|이|가|에서|도)(?![가-힣])"
-        for m in re.finditer(pattern, head):
-            coordinated = re.search(r"(?:와|과|및|,)\s*$", head[: m.start()])
-            if coordinated:
-                continue
-            if found is None or m.start() > found[1]:
-                found = (term.term, m.start())
+    found: tuple[str, int] | None = None
+    for m in _actor_re().finditer(head):
+        if re.search(r"(?:와|과|및|,)\s*$", head[: m.start()]):
+            continue  # '정부와 민간이': joint money
+        if found is None or m.start() > found[1]:
+            found = (m.group(1), m.start())
     return found[0] if found else None
+
+
+_LOCAL_LEVEL = r"[가-힣]{0,6}(?:도|시|군|구)"
+# the payer named right after the amount as its topic: '800억원은 민간 사업자가 투자한다', '나머지 12억원은 경남도와 군이
+# 분담한다' (two local governments together → 지방비)
+_PAYER_AFTER_RE = re.compile(r"^\s*(?:원\s*)?(?:은|는|을|를)\s*(?:전액\s*|모두\s*)?(?P<who>[가-힣·]+?)" + _ACTOR_NOUN
+                             + r"(?:이|가|에서)\s")
+_LOCAL_PAIR_AFTER_RE = re.compile(rf"^\s*(?:원\s*)?(?:은|는|을|를)\s*{_LOCAL_LEVEL}\s*(?:와|과|및|,)\s*{_LOCAL_LEVEL}\s*(?:이|가)\s"
+                                  r"[^.]{0,20}?(?:분담|부담|나눠|나누어|매칭|마련)")
+
+
+def _payer_after(text: str, end: int) -> str | None:
+    after = text[end: end + 40]
+    m = _PAYER_AFTER_RE.match(after)
+    if m:
+        known = {t.term for t in funding_terms() if t.term not in _TOTAL_WORDS}
+        if m.group("who") in known:
+            return m.group("who")
+    if _LOCAL_PAIR_AFTER_RE.match(after):
+        return "지방비"
+    return None
+
+
+_EACH_AFTER_RE = re.compile(r"^\s*(?:원\s*)?씩")
+_EACH_BEFORE_RE = re.compile(r"(?:각각|각)\s*(?:약\s*)?$")
+_COORD_SEP_RE = re.compile(r"\s*(?:와|과|,|，|및|·|그리고)\s*$")
+
+
+def _coordinated_terms(text: str, bound: int, a: _Amount) -> list[str]:
+    """`도비와 시비를 38억 원씩`, `국비와 지방비 각각 50억 원`: the source terms coordinated before the cue term, when
+    the amount is said per source (씩 after it, 각각/각 before it); else none (`국비와 시비 100억` is joint money)."""
+    if a.cue_start is None or a.cue in _TOTAL_WORDS:
+        return []
+    if not (_EACH_AFTER_RE.match(text[a.end:]) or _EACH_BEFORE_RE.search(text[a.cue_start: a.start])):
+        return []
+    out: list[str] = []
+    pos = a.cue_start
+    while True:
+        sep = _COORD_SEP_RE.search(text[bound:pos])
+        if not sep:
+            break
+        hit = _plain_term_ending(text[bound: bound + sep.start()])
+        if hit is None or hit[0].term in _TOTAL_WORDS:
+            break
+        out.insert(0, hit[0].term)
+        pos = bound + hit[1]
+    return [t for t in out if t != a.cue]
 
 
 def _assign_cue(a: _Amount, text: str, bound: int) -> None:
     before = _cue_before(text, bound, a.start)
     if before:
         a.cue, a.cue_start, a.cue_rank = before[0], before[1], 1
+        a.also_cues = _coordinated_terms(text, bound, a)
         return
     after = _cue_after(text, a.end)
     if after and after != "규모":
         a.cue, a.cue_rank = after, 2
+        return
+    payer = _payer_after(text, a.end)
+    if payer:
+        a.cue, a.cue_rank = payer, 2
         return
     actor = _subject_actor(text, a.start)
     if actor:
@@ -259,15 +351,58 @@ def _is_counted_thing(text: str, a: _Amount) -> bool:
     return not has_won(text[a.start: a.end]) and bool(_COUNTER_RE.match(text[a.end:]))
 
 
+def _is_source_cue(a: _Amount) -> bool:
+    return a.cue is not None and a.cue not in _TOTAL_WORDS
+
+
 def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
-    if a.cue_rank in (1, 2) and a.cue not in _TOTAL_WORDS:
+    after = text[a.end: a.end + 24]
+    for reason, pattern in _REJECT_AFTER:
+        if pattern.match(after):
+            return reason
+    if a.cue_rank in (1, 2) and _is_source_cue(a):
         return None
     before = text[max(bound, a.start - 22): a.start]
-    after = text[a.end: a.end + 8]
+    near_after = text[a.end: a.end + 8]
     for reason, words in _REJECT_WORDS.items():
-        if any(w in before or w in after for w in words):
+        if any(w in before or w in near_after for w in words):
             return reason
+    if _MARKET_BEFORE_RE.search(text[max(0, a.start - 30): a.start]) and _MARKET_AFTER_RE.match(after):
+        return "market_size"
     return None
+
+
+_PROJECT_RE = re.compile(r"사업|프로젝트|펀드")
+_APPOSITION_RE = re.compile(r"(?:사업|프로젝트)[’'\"”」』]?\s*[(（][^()（）]{0,40}$")
+
+
+def _project_sized(text: str, a: _Amount) -> bool:
+    """The amount sizes a named project: `3,000억 원 규모의 예비타당성조사 사업`, `선도사업(2024∼2026년, 227억 원)`."""
+    if a.cue == "규모" and _PROJECT_RE.search(text[max(0, a.start - 30): a.end + 30]):
+        return True
+    return bool(_APPOSITION_RE.search(text[max(0, a.start - 60): a.start]))
+
+
+def _not_project_money(amounts: list[_Amount], text: str) -> None:
+    """Decide for every amount still a budget whether its context says it is project money (precision first):
+    a funding source (`국비`, `정부는 … 투입`), a cost word (`총사업비`), a list with a source in it, or a money word
+    near it (투입, 지원, 예산, 들여, …); else it is left out as `no_money_context`. Without a source, an amount under
+    1,000만 원 is a price or fee (`small_amount`); every amount of a correction that quotes a wrong figure is out."""
+    superseded = bool(_SUPERSEDED_RE.search(text))
+    listed_with_source = {a.list_no for a in amounts if a.list_no is not None and _is_source_cue(a)}
+    for a in amounts:
+        if not a.is_budget:
+            continue
+        sourced = _is_source_cue(a) or a.also_cues
+        if superseded:
+            a.reject_reason = "superseded"
+        elif not sourced and a.value < _SMALL_AMOUNT:
+            a.reject_reason = "small_amount"
+        elif not (sourced or a.cue in _EVIDENCE_TOTALS or a.list_no in listed_with_source
+                  or _MONEY_CONTEXT_RE.search(text[max(0, a.start - 40): a.end + 30])
+                  or _project_sized(text, a)):
+            a.reject_reason = "no_money_context"
+        a.is_budget = a.reject_reason is None
 
 
 # ---------------------------------------------------------------- lists
@@ -501,6 +636,7 @@ def find_money_mentions(sentences: list[Sentence], published_at: datetime | None
             continue
         next_list_no = _mark_lists(amounts, text, next_list_no)
         _prefer_actor_over_bare_total(amounts, text)
+        _not_project_money(amounts, text)
         start_year, end_year = _period(text, _programme_year(sentences, idx, published_at))
         recipient = _recipient(sentences, idx)
         rows: list[MoneyMention] = []
@@ -519,6 +655,9 @@ def find_money_mentions(sentences: list[Sentence], published_at: datetime | None
 
         for a in amounts:
             rows.append(row(a))
+        for a in amounts:
+            for cue in a.also_cues:
+                rows.append(row(a, cue=cue, surface=f"{cue} {text[a.start: a.end].strip()}"))
         for base, term, pct, value in _share_rows(text, amounts):
             if base.list_no is None:
                 base.list_no, next_list_no = next_list_no, next_list_no + 1
