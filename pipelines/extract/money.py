@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .kiwi import tokenize
+from .money_tables import TableAmount, table_amounts
 from .numbers import find_amounts, has_won
 from .types import MoneyMention, Sentence
 
@@ -61,24 +62,25 @@ _COUNTER_RE = re.compile(
     r"|%|퍼센트|㎡|m²|km|㎞|kW|MW|GW|kWh|MWh|USD|EUR|JPY|CNY)"
 )
 _MONEY_CONTEXT_RE = re.compile(
-    r"사업비|예산|투입|투자(?!자|증권|의견|심리|업계|은행|전략|지표)|지원|출자|확보|편성|보조|기금|재원|출연|매칭|조달|집행|배정|"
-    r"국비|지방비|도비|시비|군비|구비|민자|재정|융자|부담|분담|교부|들여|들인|들어가|들어간|들어갈|들어갔|소요|마련|"
+    r"사업비|사업\s*규모|예산|투입|투자(?!자|증권|의견|심리|업계|은행|전략|지표)|지원|출자|확보|편성|보조|기금|재원|출연|매칭|조달|집행|배정|"
+    r"국비|지방비|도비|시비|군비|구비|민자|재정|융자|부담|분담|교부|들여(?!오|온|와|왔|다|놓)|들인|들어가|들어간|들어갈|들어갔|소요|마련|"
     r"[가-힣]{1,3}비(?:[는은가이를을로와과]|\s|$)|비용"
 )
 _REJECT_WORDS: dict[str, tuple[str, ...]] = {
+    "investment_attraction": ("투자유치 실적", "투자 유치 실적", "투자유치액", "투자 유치액", "유치 실적", "누적 투자유치",
+                              "누적 투자 유치", "투자유치 목표", "투자 유치 목표", "유치 목표", "투자유치 성과",
+                              "투자 유치 성과", "유치 성과", "누적 투자"),
     "revenue": ("매출", "영업이익", "영업익", "순이익", "순익", "영업손실", "순손실", "당기순", "손익", "수익", "흑자", "적자",
-                "수주잔고"),
+                "수주잔고", "수주액", "실적"),
     "market_value": ("주가", "시가총액", "시총", "기업가치", "밸류에이션", "주당", "공모가", "목표주가", "목표가", "종가",
                      "신고가", "상한가", "하한가", "순매수", "순매도", "거래량"),
     "salary": ("연봉", "월급", "급여", "임금", "초봉", "성과급", "상여금", "연금"),
     "unit_price": ("가격", "요금", "판매가", "분양가", "이용료", "입장료", "수수료", "1인당", "개당", "건당", "짜리", "원당",
-                   "회비", "참가비", "수강료", "구독료", "운임", "적립"),
+                   "회비", "참가비", "수강료", "구독료", "운임", "적립", "대당", "평당", "㎡당", "시간당", "회당", "톤당"),
     "market_size": ("시장 규모", "시장규모", "수출", "거래액", "거래대금", "생산액", "판매액"),
     "fine": ("과징금", "벌금", "과태료", "손해배상", "피해액", "손실액", "체납"),
     "private_round": ("시리즈", "프리A", "시드 투자", "투자를 유치", "투자 유치에 성공"),
     "economic_effect": ("경제효과", "경제 효과", "파급효과", "파급 효과", "유발효과", "유발 효과", "생산유발", "부가가치"),
-    "investment_attraction": ("투자유치 실적", "투자 유치 실적", "투자유치액", "투자 유치액", "유치 실적", "누적 투자유치",
-                              "누적 투자 유치"),
 }
 # read right after the amount ('2,130억원에 거래', '16조원의 경제 효과', '43억 원)어치', '4조원 규모로 커질'); these hold even
 # next to a funding cue ('공공 부문에서 3,100억원의 매출을 올렸다': 공공 is where, not who pays)
@@ -97,6 +99,8 @@ _MARKET_AFTER_RE = re.compile(r"^\s*(?:규모|대)?\s*(?:로|으로|에|까지)?
 # a correction notice quotes the wrong figure: '총사업비를 120억 원이라고 보도했습니다', '…로 잘못 표기했다'
 _SUPERSEDED_RE = re.compile(r"(?:이?라고|으?로)\s*(?:잘못\s*)?(?:보도|기재|표기|게재|안내|발표)(?:했|됐|하였|되었|한\s)|"
                             r"잘못\s*(?:보도|기재|표기|게재|알려|전해)")
+_MANY_FIRMS_RE = re.compile(r"\d+\s*(?:개\s*)?(?:기업|개사|업체|회사)")
+_ATTRACTION_RE = re.compile(r"투자\s*(?:유치|협약|양해각서|MOU)|(?:유치|협약|양해각서|MOU)[^.]{0,20}투자")
 _EVIDENCE_TOTALS = frozenset({"총사업비", "사업비", "총예산", "총액"})
 _SMALL_AMOUNT = 10**7  # under 1,000만 원 without a funding source: a price, fee or allowance, not a project budget
 _SHARE_RE = re.compile(
@@ -144,6 +148,12 @@ def funding_terms() -> tuple[FundingTerm, ...]:
     return tuple(sorted(rows, key=lambda t: -len(t.key)))
 
 
+@lru_cache(maxsize=1)
+def _squashed_terms() -> dict[str, str]:
+    """squashed spelling → seed spelling of every funding term (`시·군비` → `시·군비`)."""
+    return {t.key: t.term for t in funding_terms()}
+
+
 @dataclass
 class _Amount:
     start: int
@@ -176,8 +186,13 @@ def _term_ending(ctx: str) -> tuple[FundingTerm, int] | None:
     """The funding term `ctx` ends with (spaces ignored), with its start offset in ctx; a term followed by a
     money noun (`민간부담금`, `국비 지원금`, `정부 예산`) counts as that term."""
     hit = _plain_term_ending(ctx)
-    if hit is not None:
+    if hit is not None and hit[0].funding_source != "total":
         return hit
+    sourced = _sourced_money_noun(ctx)  # '국비 지원 규모는 50억': the source before the size word decides
+    return sourced if sourced is not None else hit
+
+
+def _sourced_money_noun(ctx: str) -> tuple[FundingTerm, int] | None:
     squashed = _squash(ctx)
     suffix = _SOURCE_MONEY_SUFFIX_RE.search(squashed)
     if suffix is None:
@@ -347,8 +362,21 @@ def _prefer_actor_over_bare_total(amounts: list[_Amount], text: str) -> None:
 
 # ---------------------------------------------------------------- money or not
 
+_FOREIGN_BEFORE_RE = re.compile(r"(?:US\s?\$|\$|USD|US달러|미화|€|EUR|£|GBP|¥|JPY|CNY|RMB)\s*$")
+_FOREIGN_AFTER_RE = re.compile(r"^\s*(?:여\s*)?(?:달러|유로|위안|파운드|엔화|엔(?![가-힣]))")
+# a won figure glossing a foreign amount: '300만 달러(약 43억 원)', 'US$ 5억(한화 약 6,500억 원)'
+_GLOSS_RE = re.compile(r"^\s*(?:여\s*)?(?:달러|유로|위안|파운드|엔화|엔)?\s*[(（]\s*(?:한화|원화)?\s*(?:로\s*)?(?:약|환산\s*)?\s*$")
+
+
 def _is_counted_thing(text: str, a: _Amount) -> bool:
     return not has_won(text[a.start: a.end]) and bool(_COUNTER_RE.match(text[a.end:]))
+
+
+def _is_foreign(text: str, a: _Amount) -> bool:
+    """A dollar/euro/yen amount (`US$ 5억`, `5억 달러`): the contract's amounts are won, and no rate is assumed."""
+    if has_won(text[a.start: a.end]):
+        return False
+    return bool(_FOREIGN_BEFORE_RE.search(text[max(0, a.start - 6): a.start]) or _FOREIGN_AFTER_RE.match(text[a.end:]))
 
 
 def _is_source_cue(a: _Amount) -> bool:
@@ -369,6 +397,8 @@ def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
             return reason
     if _MARKET_BEFORE_RE.search(text[max(0, a.start - 30): a.start]) and _MARKET_AFTER_RE.match(after):
         return "market_size"
+    if _MANY_FIRMS_RE.search(text[max(0, a.start - 40): a.start]) and _ATTRACTION_RE.search(text):
+        return "investment_attraction"  # '23개 기업과 1조2천억원 규모의 투자협약': the sum of many firms' pledges
     return None
 
 
@@ -608,12 +638,20 @@ def _recipient(sentences: list[Sentence], idx: int) -> str | None:
 def _amounts_in(text: str) -> list[_Amount]:
     out: list[_Amount] = []
     bound = 0
+    foreign: tuple[int, str | None] | None = None  # (end, cue) of the last foreign-currency amount
     for start, end, value in find_amounts(text):
         a = _Amount(start, end, value)
+        if _is_foreign(text, a):
+            before = _cue_before(text, bound, start)
+            foreign = (end, before[0] if before else None)
+            bound = end
+            continue
         if _is_counted_thing(text, a):
             bound = end
             continue
         _assign_cue(a, text, bound)
+        if foreign and a.cue is None and _GLOSS_RE.match(text[foreign[0]: start]) and foreign[1]:
+            a.cue, a.cue_rank = foreign[1], 1  # the gloss is the same money: it keeps the foreign amount's source
         if a.cue is None and not has_won(text[start:end]) and (
                 value < 10**8 or not _MONEY_CONTEXT_RE.search(text[max(0, start - 30): end + 30])):
             bound = end  # '30만 시민', '인구 50만': a bare 만-amount needs a cue, a bare 억/조 a money word
@@ -629,8 +667,21 @@ def find_money_mentions(sentences: list[Sentence], published_at: datetime | None
     """Money mentions of an article (Kiwi runs only on sentences that hold an amount)."""
     out: list[MoneyMention] = []
     next_list_no = 1
+    tables: dict[int, list[TableAmount]] = {}
+    for t in table_amounts(sentences, _squashed_terms()):
+        tables.setdefault(t.sentence_no, []).append(t)
+    table_lists: dict[int, int] = {}
     for idx, sentence in enumerate(sentences):
         text = sentence.text
+        if idx in tables:
+            for n, t in enumerate(tables[idx]):
+                if t.row not in table_lists:
+                    table_lists[t.row], next_list_no = next_list_no, next_list_no + 1
+                out.append(MoneyMention(
+                    sentence_no=sentence.sentence_no, mention_no=n, surface=t.surface, amount_krw=t.value,
+                    cue=t.cue, list_no=table_lists[t.row], is_list_total=t.is_total,
+                    program=t.label if any(h in t.label for h in _PROGRAM_HEADS) else None))
+            continue
         amounts = _amounts_in(text)
         if not amounts:
             continue
