@@ -51,7 +51,7 @@ _LIST_CLOSERS = frozenset({"총", "합계", "총액", "전체", "총사업비"})
 
 # fillers allowed between a cue and its amount ('국비는 약 160억', '총 사업비로 325억')
 _FILLER_RE = re.compile(
-    r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|을|를|으로|로|만|도|에서|에|등|인|중)$")
+    r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|을|를|으로부터|로부터|으로|로|만|도|에서|에|등|인|중)$")
 # a participle between a source and its amount: '국비로 지원된 15억', '국비에서 확보한 20억', '정부가 교부한 10억'
 _PARTICIPLE_RE = re.compile(
     r"(?:으로|로|에서|이|가|을|를)?\s*(?:전액\s*)?(?:지원|확보|투입|충당|조달|마련|편성|보조|배정|교부|부담|출연|출자|투자)"
@@ -178,7 +178,8 @@ class _Amount:
 # a funding term + a money noun is still that source: 민간부담금, 국비 지원금, 시비 분담분, 정부 예산, 민간 투자금
 _SOURCE_MONEY_SUFFIX_RE = re.compile(
     r"(?:부담금|부담액|부담분|부담|분담금|분담액|분담분|분담|출자금|출연금|투자금|투자액|보조금|지원금|지원액|"
-    r"자금|재원|예산|매칭금|매칭액|매칭|지원규모|예산규모|투자규모|지원|지원비|교부금|교부액|보조|출연|투자|투입액|투입)$"
+    r"자금|재원|예산|매칭금|매칭액|매칭|지원규모|예산규모|투자규모|지원|지원비|교부금|교부액|보조|출연|출자액|출자|투자|투입액|투입|"
+    r"확보액|확보분|배정액|편성액)$"
 )
 
 
@@ -202,7 +203,11 @@ def _sourced_money_noun(ctx: str) -> tuple[FundingTerm, int] | None:
         i -= 1
         if not ctx[i].isspace():
             need -= 1
-    hit = _plain_term_ending(ctx[:i]) if core else None
+    head = ctx[:i].rstrip()
+    hit = _plain_term_ending(head) if core else None
+    if hit is None and core:  # '민간기업 투자 100억', '민간 사업자 부담 20억': the actor noun after the source word
+        actor = _ACTOR_NOUN_END_RE.search(head)
+        hit = _plain_term_ending(head[: actor.start()]) if actor and actor.start() > 0 else None
     if hit is None or hit[0].funding_source == "total":
         return None  # '사업비 예산', '총 예산' are not sources
     return hit
@@ -260,7 +265,9 @@ def _cue_after(text: str, end: int) -> str | None:
 
 
 # a source term may name its actor through a generic noun: '민간 사업자가', '민간 기업들이', '정부 부처가'
-_ACTOR_NOUN = r"(?:\s*(?:사업자|사업체|기업들?|업체들?|투자자들?|투자사|자본|부문|부처|쪽|측))?"
+_ACTOR_NOUNS = r"(?:사업자|사업체|기업들?|업체들?|투자자들?|투자사|자본|부문|부처|쪽|측)"
+_ACTOR_NOUN = rf"(?:\s*{_ACTOR_NOUNS})?"
+_ACTOR_NOUN_END_RE = re.compile(rf"\s*{_ACTOR_NOUNS}$")
 
 
 @lru_cache(maxsize=1)
