@@ -657,7 +657,7 @@ def _amounts_in(text: str) -> list[_Amount]:
             bound = end
             continue
         _assign_cue(a, text, bound)
-        if foreign and a.cue is None and _GLOSS_RE.match(text[foreign[0]: start]) and foreign[1]:
+        if foreign and a.cue_rank >= 3 and _GLOSS_RE.match(text[foreign[0]: start]) and foreign[1]:
             a.cue, a.cue_rank = foreign[1], 1  # the gloss is the same money: it keeps the foreign amount's source
         if a.cue is None and not has_won(text[start:end]) and (
                 value < 10**8 or not _MONEY_CONTEXT_RE.search(text[max(0, start - 30): end + 30])):
