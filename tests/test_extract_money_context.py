@@ -64,6 +64,17 @@ def test_an_amount_that_sizes_a_project_is_kept(sentence, won):
     assert [w for w, _ in budgets(sentence)] == [won]
 
 
+@pytest.mark.parametrize("sentence, won", [
+    ("시는 3년간 데이터 허브를 구축하는 데 모두 60억 원을 쓴다.", 60 * EOK),
+    ("센터 한 곳을 짓는 데 120억 원이 든다.", 120 * EOK),
+    ("시는 공모에서 30억 원을 따냈다.", 30 * EOK),
+    ("120억 원짜리 사업이 내달 시작된다.", 120 * EOK),
+    ("50억 원대 실증 프로젝트가 열린다.", 50 * EOK),
+])
+def test_spending_verbs_and_project_sizes_count_as_money_context(sentence, won):
+    assert [w for w, _ in budgets(sentence)] == [won]
+
+
 def test_a_bare_amount_in_a_separate_clause_without_money_words_is_left_out():
     assert budgets("행사장에는 3만 명이 몰렸고 입장 수입만 2억 원이었다.") == []
 
@@ -163,6 +174,36 @@ def test_the_corrected_figure_after_a_correction_is_kept():
     text = ("지난 기사에서 총사업비를 120억 원이라고 보도했습니다.\n\n"
             "확인 결과 총사업비는 12억 원이며 국비 6억 원과 구비 6억 원으로 마련됩니다.")
     assert budgets(text) == [(12 * EOK, "총사업비"), (6 * EOK, "국비"), (6 * EOK, "구비")]
+
+
+@pytest.mark.parametrize("sentence, reason", [
+    ("공모전 총상금 5천만 원을 건다.", "prize"),
+    ("우수 기관에는 포상금 2천만 원이 지원된다.", "prize"),
+    ("대상 수상작에는 상금 3천만원이 주어진다.", "prize"),
+    ("이 제도로 연간 세수 300억 원이 줄어든다.", "tax"),
+    ("감면되는 지방세는 40억 원에 이른다.", "tax"),
+    ("법인세 120억원을 냈다.", "tax"),
+    ("시 부채는 1조 원을 넘는다.", "debt"),
+    ("공사의 채무가 2,000억 원으로 늘었다.", "debt"),
+    ("갚아야 할 빚 500억 원이 남았다.", "debt"),
+    ("시스템 도입으로 연간 10억 원의 예산을 절감할 수 있다.", "savings"),
+    ("에너지 비용 30억 원을 아낄 것으로 보인다.", "savings"),
+    ("예산 절감액은 5억 원이다.", "savings"),
+    ("이 부지 감정가는 800억원이다.", "market_value"),
+    ("인근 공시지가는 3.3㎡당 1억 원 수준이다.", "market_value"),
+    ("땅값만 2천억 원이 넘는다.", "market_value"),
+])
+def test_prizes_taxes_debts_savings_and_land_prices_are_not_budgets(sentence, reason):
+    assert reasons(sentence) == [reason]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("국비 등 100억 원이 들어간다.", [(100 * EOK, None)]),
+    ("국비 등 총 100억 원을 투입한다.", [(100 * EOK, "총")]),
+    ("도비 등을 합친 80억원이 쓰인다.", [(80 * EOK, None)]),
+])
+def test_a_source_followed_by_deung_is_part_of_a_larger_sum(sentence, expected):
+    assert budgets(sentence) == expected
 
 
 # ------------------------------------------------------------------ foreign currency
