@@ -206,6 +206,24 @@ def test_a_source_followed_by_deung_is_part_of_a_larger_sum(sentence, expected):
     assert budgets(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence", [
+    "만약 국비 100억 원이 지원된다면 센터를 두 곳 더 지을 수 있다.",
+    "정부가 200억 원을 지원한다면 사업은 1년 앞당겨진다.",
+    "국비 50억 원을 받더라도 운영비는 시가 떠안아야 한다.",
+])
+def test_a_supposed_amount_is_hypothetical(sentence):
+    assert reasons(sentence) == ["hypothetical"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "공모에 선정되면 3년간 국비 30억 원을 지원받는다.",
+    "선정된 지자체에는 국비 15억 원이 지원된다.",
+    "예타를 통과하면 국비 500억 원이 투입된다.",
+])
+def test_a_programme_condition_is_not_a_supposition(sentence):
+    assert [m.is_budget for m in money(sentence)] == [True]
+
+
 # ------------------------------------------------------------------ foreign currency
 
 @pytest.mark.parametrize("sentence", [
@@ -284,6 +302,24 @@ def test_the_local_governments_own_budget(sentence, cue):
     ("국비 확보액은 30억원이다.", "국비"),
 ])
 def test_a_source_before_a_support_or_size_noun(sentence, cue):
+    assert [c for _, c in budgets(sentence)] == [cue]
+
+
+@pytest.mark.parametrize("sentence, cue", [
+    ("정부 지원 예산 100억 원이 투입된다.", "정부"),
+    ("국비 지원 보조금 20억 원이 내려온다.", "국비"),
+    ("민간 투자 자금 300억 원이 모였다.", "민간투자"),
+])
+def test_a_source_before_two_money_nouns(sentence, cue):
+    assert [c for _, c in budgets(sentence)] == [cue]
+
+
+@pytest.mark.parametrize("sentence, cue", [
+    ("환경부는 이 사업에 50억 원을 지원한다.", "환경부"),
+    ("해수부 예산 30억 원이 확보됐다.", "해수부"),
+    ("경찰청이 12억 원을 들여 시스템을 구축한다.", "경찰청"),
+])
+def test_ministries_and_central_agencies_are_national_spenders(sentence, cue):
     assert [c for _, c in budgets(sentence)] == [cue]
 
 

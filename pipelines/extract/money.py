@@ -107,6 +107,9 @@ _SUPERSEDED_RE = re.compile(r"(?:이?라고|으?로)\s*(?:잘못\s*)?(?:보도|�
                             r"잘못\s*(?:보도|기재|표기|게재|알려|전해)")
 _MANY_FIRMS_RE = re.compile(r"\d+\s*(?:개\s*)?(?:기업|개사|업체|회사)")
 _ATTRACTION_RE = re.compile(r"투자\s*(?:유치|협약|양해각서|MOU)|(?:유치|협약|양해각서|MOU)[^.]{0,20}투자")
+# a supposed amount, not a stated one: '만약 국비 100억 원이 지원된다면', '100억 원을 받더라도'
+_HYPOTHETICAL_RE = re.compile(r"만약|만일|가령|가정하면|가정할\s*때")
+_HYPOTHETICAL_AFTER_RE = re.compile(r"^[^.,]{0,20}?(?:(?:는|한|된|받는|있|었|였|였|했|됐)다면|이라면|라면|더라도)(?![가-힣])")
 _EVIDENCE_TOTALS = frozenset({"총사업비", "사업비", "총예산", "총액"})
 _SMALL_AMOUNT = 10**7  # under 1,000만 원 without a funding source: a price, fee or allowance, not a project budget
 _SHARE_RE = re.compile(
@@ -199,7 +202,7 @@ def _term_ending(ctx: str) -> tuple[FundingTerm, int] | None:
     return sourced if sourced is not None else hit
 
 
-def _sourced_money_noun(ctx: str) -> tuple[FundingTerm, int] | None:
+def _sourced_money_noun(ctx: str, depth: int = 0) -> tuple[FundingTerm, int] | None:
     squashed = _squash(ctx)
     suffix = _SOURCE_MONEY_SUFFIX_RE.search(squashed)
     if suffix is None:
@@ -214,6 +217,8 @@ def _sourced_money_noun(ctx: str) -> tuple[FundingTerm, int] | None:
     if hit is None and core:  # '민간기업 투자 100억', '민간 사업자 부담 20억': the actor noun after the source word
         actor = _ACTOR_NOUN_END_RE.search(head)
         hit = _plain_term_ending(head[: actor.start()]) if actor and actor.start() > 0 else None
+    if hit is None and core and depth == 0:  # '정부 지원 예산 100억': two money nouns after the source word
+        hit = _sourced_money_noun(head, depth + 1)
     if hit is None or hit[0].funding_source == "total":
         return None  # '사업비 예산', '총 예산' are not sources
     return hit
@@ -434,7 +439,8 @@ def _not_project_money(amounts: list[_Amount], text: str) -> None:
     """Decide for every amount still a budget whether its context says it is project money (precision first):
     a funding source (`국비`, `정부는 … 투입`), a cost word (`총사업비`), a list with a source in it, or a money word
     near it (투입, 지원, 예산, 들여, …); else it is left out as `no_money_context`. Without a source, an amount under
-    1,000만 원 is a price or fee (`small_amount`); every amount of a correction that quotes a wrong figure is out."""
+    1,000만 원 is a price or fee (`small_amount`); every amount of a correction that quotes a wrong figure is out, and
+    so is a supposed amount (`만약 …`, `… 지원된다면`, `… 받더라도`: `hypothetical`)."""
     superseded = bool(_SUPERSEDED_RE.search(text))
     listed_with_source = {a.list_no for a in amounts if a.list_no is not None and _is_source_cue(a)}
     for a in amounts:
@@ -443,6 +449,8 @@ def _not_project_money(amounts: list[_Amount], text: str) -> None:
         sourced = _is_source_cue(a) or a.also_cues
         if superseded:
             a.reject_reason = "superseded"
+        elif _HYPOTHETICAL_RE.search(text[: a.start]) or _HYPOTHETICAL_AFTER_RE.match(text[a.end: a.end + 24]):
+            a.reject_reason = "hypothetical"
         elif not sourced and a.value < _SMALL_AMOUNT:
             a.reject_reason = "small_amount"
         elif not (sourced or a.cue in _EVIDENCE_TOTALS or a.list_no in listed_with_source
