@@ -3,19 +3,37 @@
 Rules (docs/extraction-rules.md, "Money", is the long form):
 
 * Amounts are found and valued by `numbers.find_amounts` (`2조 5,000억 원` → 2,500,000,000,000 won).
-* An amount followed by a counter or a foreign currency (`100경 번`, `50만 명`, `1만 가구`, `100억 달러`) is not
-  won and is not emitted. An amount without 원/₩ is money only in a money context: a funding cue, or (for 억/조
-  amounts) one of 사업비/예산/투입/투자/지원/출자/확보/편성/… within 30 characters; otherwise it is not emitted
-  (`인구 50만`, `30만 시민`).
+* An amount followed by a counter (`100경 번`, `50만 명`, `1만 가구`) is not emitted; nor is a foreign-currency
+  amount (`100억 달러`, `US$ 5억`, `미화 3천만 달러`): amounts are won and no rate is assumed. A won gloss of it
+  (`5억 달러(약 6,500억 원)`) is kept with the foreign amount's source. An amount without 원/₩ is money only in
+  a money context (a funding cue, or for 억/조 amounts a money word within 30 characters); otherwise it is not
+  emitted (`인구 50만`, `30만 시민`).
 * cue — the funding-source word that decided, spelled as in dbt/seeds/funding_source_terms.csv (dbt maps it to
   funding_source). Precedence: (1) a term right before the amount, only fillers between (`국비 160억`,
-  `총 사업비 325억`, `국비 약 160억`, `국비는 160억`); (2) a term right after (`325억 사업비`, `160억 원의 국비`);
-  (3) the sentence-subject actor before the amount (`정부는 … 265억원을 투자한다` → 정부), not when coordinated
-  (`정부와 민간이` is joint money); (4) a trailing `규모`; else NULL (dbt treats NULL as total). A lone `총`/`전체`
-  before a single (non-list) amount is a quantity word and yields to a subject actor (`정부는 … 총 1,200억 원`).
-* Non-budgets (emitted with is_budget=False and reject_reason): revenue/profit, market value/stock, salary,
-  unit prices, market size, exports/sales volume, fines, startup rounds — by a word of `_REJECT_WORDS` shortly
-  before or after the amount, unless a funding cue sits right next to the amount.
+  `총 사업비 325억`, `국비 약 160억`, `국비는 160억`, `국비를 100억 원씩`, `정부로부터 50억`) or a participle
+  (`국비로 지원된 15억`, `국비에서 확보한 20억`); a term followed by money nouns is that source (`국비 지원 규모는`,
+  `정부 지원 예산`, `민간기업 투자`); coordinated terms with 씩/각각 give one row per term (`도비와 시비를 38억 원씩`);
+  (2) a term right after (`325억 사업비`, `160억 원의 국비`), or the payer named after the amount (`800억원은 민간
+  사업자가 투자한다`; two local governments together → 지방비); (3) the sentence-subject actor before the amount
+  (`정부는 … 265억원을 투자한다`, `민간 사업자가 …`), not when coordinated (`정부와 민간이` is joint money);
+  (4) a trailing `규모`; else NULL (dbt treats NULL as total). A lone `총`/`전체` before a single (non-list) amount
+  is a quantity word and yields to a subject actor (`정부는 … 총 1,200억 원`). A term before `등` is part of a
+  larger sum (`국비 등 100억` → NULL).
+* Money or not (emitted with is_budget=False and reject_reason), precision first:
+  - by words near the amount (`_REJECT_WORDS`, `_REJECT_AFTER`): revenue/earnings, market value (share prices,
+    `…원에 거래`, land prices), salary, unit prices and fees, market size (`시장이 … 4조원 규모로 커질`), fines,
+    startup rounds, investment-attraction totals (`누적 투자유치 실적`, `23개 기업과 … 투자협약`), economic
+    effects, in-kind worth (`…원어치`), prizes, taxes, debts, savings — unless a funding cue sits right next to
+    the amount (words read right after the amount, such as `…원의 매출`, hold even then);
+  - then every amount still standing must show it is project money: a funding source, a cost word (총사업비,
+    사업비), a list with a source in it, a money word within 40/30 characters (투입, 지원, 예산, 들여, 쓴다, …)
+    or a sized project (`3,000억 원 규모의 … 사업`, `선도사업(2024∼2026년, 227억 원)`, `120억 원짜리 사업`); else
+    `no_money_context`. Without a source, an amount under 1,000만 원 is a price or fee (`small_amount`). A
+    correction that quotes a wrong figure (`…이라고 보도했습니다`) is `superseded`; a supposed amount (`만약`,
+    `…한다면`, `…더라도`) is `hypothetical`.
+* Budget tables (`money_tables.py`): a run of cell paragraphs is read by its headings (국비 | 도비 | 시비 | 계,
+  `(단위: 억원)`), or by row for a transposed table; a row is kept only when its cells fit the headings and add up
+  to its total.
 * Lists: amounts joined by `,`/`와`/`및` form one list (same list_no); an amount after `등`, or with a `총`/`합계`
   cue right after a list, closes it as is_list_total; `총 325억 원(국비 160억, …)` / `… 중 국비 …` put the total
   first.
