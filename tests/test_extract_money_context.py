@@ -207,6 +207,25 @@ def test_a_source_followed_by_deung_is_part_of_a_larger_sum(sentence, expected):
 
 
 @pytest.mark.parametrize("sentence", [
+    "감사 결과 200억 원이 넘는 보조금이 엉터리로 쓰인 것으로 드러났다.",
+    "시는 부정수급된 보조금 5억 원을 환수했다.",
+    "업체는 국비 3억원을 목적 외 사용한 것으로 적발됐다.",  # even next to a source word
+])
+def test_misused_or_clawed_back_money_is_not_a_budget(sentence):
+    assert reasons(sentence) == ["misuse"]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("올해 예산은 지난해보다 30억 원 늘어난 150억 원이다.", [(150 * EOK, None)]),
+    ("사업비가 20억 원 줄어든 80억 원으로 확정됐다.", [(80 * EOK, None)]),
+    ("국비는 전년 대비 12억원 증액됐다.", []),
+])
+def test_the_change_between_two_figures_is_not_a_budget(sentence, kept):
+    assert "delta" in reasons(sentence)
+    assert budgets(sentence) == kept
+
+
+@pytest.mark.parametrize("sentence", [
     "만약 국비 100억 원이 지원된다면 센터를 두 곳 더 지을 수 있다.",
     "정부가 200억 원을 지원한다면 사업은 1년 앞당겨진다.",
     "국비 50억 원을 받더라도 운영비는 시가 떠안아야 한다.",

@@ -120,6 +120,14 @@ _REJECT_AFTER: tuple[tuple[str, re.Pattern[str]], ...] = (
 # the amount is the subject of a market's growth ('국내 디지털트윈 시장이 2030년 4조원 규모로 커질 전망')
 _MARKET_BEFORE_RE = re.compile(r"시장(?:이|은|는|의|도)\s")
 _MARKET_AFTER_RE = re.compile(r"^\s*(?:규모|대)?\s*(?:로|으로|에|까지)?\s*(?:커지|커질|커졌|성장|확대|늘어|증가|팽창|이를|달할|육박)")
+# money misused, clawed back or wasted (audit findings), not a budget
+_MISUSE_RE = re.compile(r"부정\s*수급|부당\s*(?:집행|지급|수령|사용)|환수|횡령|유용(?:했|한|된|돼)|엉터리|낭비(?:됐|된|했|한)|"
+                        r"부적정|목적\s*외\s*사용")
+# a change between two figures: '30억 원 늘어난', '20억 원 줄어든', '10억 원 증액된'
+_CHANGE_AFTER_RE = re.compile(r"^\s*(?:가량|정도)?\s*(?:이|가|을|를|이나|나)?\s*(?:더\s*)?(?:늘어|늘었|늘린|늘려|증가|증액|"
+                              r"줄어|줄었|줄인|줄여|감소|삭감|감액|많은|적은|많아|적어|불어|확대된|축소된)")
+_COMPARED_BEFORE_RE = re.compile(r"(?:보다|대비|비해|比|견줘|비교해)\s*(?:약\s*)?$")
+_AMOUNT_SOON_RE = re.compile(r"\d\s*(?:억|조|만)?\s*원|\d\s*(?:억|조)")
 # a correction notice quotes the wrong figure: '총사업비를 120억 원이라고 보도했습니다', '…로 잘못 표기했다'
 _SUPERSEDED_RE = re.compile(r"(?:이?라고|으?로)\s*(?:잘못\s*)?(?:보도|기재|표기|게재|안내|발표)(?:했|됐|하였|되었|한\s)|"
                             r"잘못\s*(?:보도|기재|표기|게재|알려|전해)")
@@ -424,6 +432,8 @@ def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
     for reason, pattern in _REJECT_AFTER:
         if pattern.match(after):
             return reason
+    if _MISUSE_RE.search(text[max(bound, a.start - 22): a.end + 30]):
+        return "misuse"  # '200억 원이 넘는 보조금이 엉터리로 쓰였다', '국비 3억원을 목적 외 사용'
     if a.cue_rank in (1, 2) and _is_source_cue(a):
         return None
     before = text[max(bound, a.start - 22): a.start]
@@ -433,6 +443,9 @@ def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
             return reason
     if _MARKET_BEFORE_RE.search(text[max(0, a.start - 30): a.start]) and _MARKET_AFTER_RE.match(after):
         return "market_size"
+    if _CHANGE_AFTER_RE.match(after) and (_COMPARED_BEFORE_RE.search(text[max(0, a.start - 25): a.start])
+                                          or _AMOUNT_SOON_RE.search(text[a.end: a.end + 30])):
+        return "delta"  # '지난해보다 30억 원 늘어난 150억 원': the change, not the budget
     if _MANY_FIRMS_RE.search(text[max(0, a.start - 40): a.start]) and _ATTRACTION_RE.search(text):
         return "investment_attraction"  # '23개 기업과 1조2천억원 규모의 투자협약': the sum of many firms' pledges
     return None
