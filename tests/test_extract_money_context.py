@@ -387,6 +387,30 @@ def test_a_subject_actor_with_an_actor_noun(sentence):
     assert budgets(sentence)[0][1] in ("민간", "정부")
 
 
+# ------------------------------------------------------------------ parts written without their unit
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("○ 총사업비: 60억원(국비 30, 지방비 30)",
+     [(60 * EOK, "총사업비"), (30 * EOK, "국비"), (30 * EOK, "지방비")]),
+    ("총사업비 100억 원(국비 50, 도비 15, 시비 35)이 투입된다.",
+     [(100 * EOK, "총사업비"), (50 * EOK, "국비"), (15 * EOK, "도비"), (35 * EOK, "시비")]),
+    ("국비 30, 지방비 30억원 등 60억원이 들어간다.", [(30 * EOK, "국비"), (30 * EOK, "지방비"), (60 * EOK, None)]),
+    ("사업비 2,000만원(국비 1,200, 시비 800)을 들인다.",
+     [(20_000_000, "사업비"), (12_000_000, "국비"), (8_000_000, "시비")]),
+])
+def test_parts_without_a_unit_take_the_unit_of_the_amount_beside_them(sentence, expected):
+    assert budgets(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "국비 30%, 지방비 70%로 나눠 부담한다.",
+    "국비 2026년까지 확보를 목표로 한다.",
+    "도비 3개 사업이 선정됐다.",
+])
+def test_a_number_after_a_source_word_without_any_amount_nearby_is_not_money(sentence):
+    assert money(sentence) == []
+
+
 # ------------------------------------------------------------------ budget tables (one cell per paragraph)
 
 def _table(*cells: str, before: str = "시는 스마트 교통 사업을 추진한다.", after: str = "□ 시는 내년까지 사업을 마친다.") -> str:

@@ -69,7 +69,7 @@ _LIST_CLOSERS = frozenset({"총", "합계", "총액", "전체", "총사업비"})
 
 # fillers allowed between a cue and its amount ('국비는 약 160억', '총 사업비로 325억')
 _FILLER_RE = re.compile(
-    r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|을|를|으로부터|로부터|으로|로|만|도|에서|에|인|중)$")
+    r"(?:약|총|최대|최소|모두|각각|각|무려|대략|전액|가량|은|는|이|가|을|를|으로부터|로부터|으로|로|만|도|에서|에|인|중|[:：])$")
 # a participle between a source and its amount: '국비로 지원된 15억', '국비에서 확보한 20억', '정부가 교부한 10억'
 _PARTICIPLE_RE = re.compile(
     r"(?:으로|로|에서|이|가|을|를)?\s*(?:전액\s*)?(?:지원|확보|투입|충당|조달|마련|편성|보조|배정|교부|부담|출연|출자|투자)"
@@ -691,11 +691,49 @@ def _recipient(sentences: list[Sentence], idx: int) -> str | None:
 
 # ---------------------------------------------------------------- per sentence
 
+_BIG_UNITS = (("조", 10**12), ("억", 10**8), ("만", 10**4))
+_BARE_PART_NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_BARE_PART_END = r"(?=\s*(?:[,，·、)）]|(?:과|와|및|으로|로|을|를|이|가)?\s*(?:[,，)）]|$)|\s+(?:등|과|와|및)\s))"
+
+
+@lru_cache(maxsize=1)
+def _bare_part_re() -> re.Pattern[str]:
+    terms = "|".join(re.escape(t.term) for t in funding_terms() if t.funding_source != "total")
+    return re.compile(rf"(?<![가-힣·])(?:{terms})\s*(?:약\s*)?{_BARE_PART_NUM}(?![\d%]|[.,]\d|\s*[%년월일개명곳건대억조만천백원])"
+                      + _BARE_PART_END)
+
+
+def _with_shared_unit_parts(text: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Parts written without their unit next to an amount that has it: `총사업비 60억원(국비 30, 지방비 30)`,
+    `국비 30, 지방비 30억원` → the parts take the unit (억) of the nearest amount within 40 characters."""
+    if not found or not any(ch.isdigit() for ch in text):
+        return found
+    extra: list[tuple[int, int, int]] = []
+    for m in _bare_part_re().finditer(text):
+        start, end = m.start(1), m.end(1)
+        if any(a <= start < b for a, b, _ in found):
+            continue
+        near = min(found, key=lambda f: min(abs(f[0] - end), abs(start - f[1])))
+        if min(abs(near[0] - end), abs(start - near[1])) > 40:
+            continue
+        surface = text[near[0]: near[1]]
+        unit = next((v for u, v in reversed(_BIG_UNITS) if u in surface), None)
+        if unit is None:
+            continue
+        try:
+            value = int(float(m.group(1).replace(",", "")) * unit)
+        except ValueError:
+            continue
+        if value > 0:
+            extra.append((start, end, value))
+    return sorted(found + extra) if extra else found
+
+
 def _amounts_in(text: str) -> list[_Amount]:
     out: list[_Amount] = []
     bound = 0
     foreign: tuple[int, str | None] | None = None  # (end, cue) of the last foreign-currency amount
-    for start, end, value in find_amounts(text):
+    for start, end, value in _with_shared_unit_parts(text, find_amounts(text)):
         a = _Amount(start, end, value)
         if _is_foreign(text, a):
             before = _cue_before(text, bound, start)
