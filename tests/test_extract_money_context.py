@@ -185,7 +185,7 @@ def test_the_corrected_figure_after_a_correction_is_kept():
     ("법인세 120억원을 냈다.", "tax"),
     ("시 부채는 1조 원을 넘는다.", "debt"),
     ("공사의 채무가 2,000억 원으로 늘었다.", "debt"),
-    ("갚아야 할 빚 500억 원이 남았다.", "debt"),
+    ("공사의 부채 총액은 3,000억 원이다.", "debt"),
     ("시스템 도입으로 연간 10억 원의 예산을 절감할 수 있다.", "savings"),
     ("에너지 비용 30억 원을 아낄 것으로 보인다.", "savings"),
     ("예산 절감액은 5억 원이다.", "savings"),
@@ -195,6 +195,17 @@ def test_the_corrected_figure_after_a_correction_is_kept():
 ])
 def test_prizes_taxes_debts_savings_and_land_prices_are_not_budgets(sentence, reason):
     assert reasons(sentence) == [reason]
+
+
+@pytest.mark.parametrize("sentence", [
+    "적자 노선 보전에 30억 원을 지원한다.",
+    "혼선을 빚었던 120억 원 규모 사업이 재개된다.",
+    "비용 절감형 사업에 50억 원을 투입한다.",
+    "유용한 데이터 플랫폼 구축에 50억 원이 들어간다.",
+    "지역화폐 상품권 발행에 100억 원을 지원한다.",
+])
+def test_look_alikes_of_non_budget_words_keep_the_budget(sentence):
+    assert [m.is_budget for m in money(sentence)] == [True], reasons(sentence)
 
 
 @pytest.mark.parametrize("sentence, expected", [
