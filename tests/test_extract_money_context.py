@@ -208,6 +208,15 @@ def test_look_alikes_of_non_budget_words_keep_the_budget(sentence):
     assert [m.is_budget for m in money(sentence)] == [True], reasons(sentence)
 
 
+@pytest.mark.parametrize("sentence", [
+    "수출 지원 사업에 50억 원을 투입한다.",
+    "요금 감면 예산 10억 원이 편성됐다.",
+    "농산물 가격 안정 사업에 30억 원을 쓴다.",
+])
+def test_a_non_budget_word_that_names_a_programme_keeps_the_budget(sentence):
+    assert [m.is_budget for m in money(sentence)] == [True], reasons(sentence)
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("국비 등 100억 원이 들어간다.", [(100 * EOK, None)]),
     ("국비 등 총 100억 원을 투입한다.", [(100 * EOK, "총")]),

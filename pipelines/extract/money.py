@@ -427,6 +427,19 @@ def _is_source_cue(a: _Amount) -> bool:
     return a.cue is not None and a.cue not in _TOTAL_WORDS
 
 
+# a non-budget word that is only the topic of a programme: '수출 지원 사업에 50억 원', '요금 감면 예산 10억 원'
+_PROGRAMME_OF_RE = re.compile(r"^[가-힣]{0,2}\s*(?:[가-힣]{1,4}\s*)?(?:지원|사업|예산|보조|육성|감면|안정|활성화|보전)")
+
+
+def _names_the_money(before: str, word: str) -> bool:
+    i = before.find(word)
+    while i >= 0:
+        if not _PROGRAMME_OF_RE.match(before[i + len(word):]):
+            return True
+        i = before.find(word, i + 1)
+    return False
+
+
 def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
     after = text[a.end: a.end + 24]
     for reason, pattern in _REJECT_AFTER:
@@ -439,7 +452,7 @@ def _reject_reason(text: str, a: _Amount, bound: int) -> str | None:
     before = text[max(bound, a.start - 22): a.start]
     near_after = text[a.end: a.end + 8]
     for reason, words in _REJECT_WORDS.items():
-        if any(w in before or w in near_after for w in words):
+        if any(w in near_after or _names_the_money(before, w) for w in words):
             return reason
     if _MARKET_BEFORE_RE.search(text[max(0, a.start - 30): a.start]) and _MARKET_AFTER_RE.match(after):
         return "market_size"
