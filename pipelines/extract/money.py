@@ -7,7 +7,8 @@ Rules (docs/extraction-rules.md, "Money", is the long form):
   amount (`100억 달러`, `US$ 5억`, `미화 3천만 달러`): amounts are won and no rate is assumed. A won gloss of it
   (`5억 달러(약 6,500억 원)`) is kept with the foreign amount's source. An amount without 원/₩ is money only in
   a money context (a funding cue, or for 억/조 amounts a money word within 30 characters); otherwise it is not
-  emitted (`인구 50만`, `30만 시민`).
+  emitted (`인구 50만`, `30만 시민`). Parts written without a unit take the unit of the amount beside them
+  (`총사업비 60억원(국비 30, 지방비 30)`).
 * cue — the funding-source word that decided, spelled as in dbt/seeds/funding_source_terms.csv (dbt maps it to
   funding_source). Precedence: (1) a term right before the amount, only fillers between (`국비 160억`,
   `총 사업비 325억`, `국비 약 160억`, `국비는 160억`, `국비를 100억 원씩`, `정부로부터 50억`) or a participle
@@ -23,8 +24,10 @@ Rules (docs/extraction-rules.md, "Money", is the long form):
   - by words near the amount (`_REJECT_WORDS`, `_REJECT_AFTER`): revenue/earnings, market value (share prices,
     `…원에 거래`, land prices), salary, unit prices and fees, market size (`시장이 … 4조원 규모로 커질`), fines,
     startup rounds, investment-attraction totals (`누적 투자유치 실적`, `23개 기업과 … 투자협약`), economic
-    effects, in-kind worth (`…원어치`), prizes, taxes, debts, savings — unless a funding cue sits right next to
-    the amount (words read right after the amount, such as `…원의 매출`, hold even then);
+    effects, in-kind worth (`…원어치`), prizes, taxes, debts, savings, misuse (`부정수급`, `환수`), the change
+    between two figures (`지난해보다 30억 원 늘어난`) — unless a funding cue sits right next to the amount (words
+    read right after the amount, such as `…원의 매출`, and misuse hold even then); a word that only names a
+    programme (`수출 지원 사업에`) does not reject;
   - then every amount still standing must show it is project money: a funding source, a cost word (총사업비,
     사업비), a list with a source in it, a money word within 40/30 characters (투입, 지원, 예산, 들여, 쓴다, …)
     or a sized project (`3,000억 원 규모의 … 사업`, `선도사업(2024∼2026년, 227억 원)`, `120억 원짜리 사업`); else
