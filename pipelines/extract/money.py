@@ -333,8 +333,8 @@ _LOCAL_LEVEL = r"[가-힣]{0,6}(?:도|시|군|구)"
 # 분담한다' (two local governments together → 지방비)
 _PAYER_AFTER_RE = re.compile(r"^\s*(?:원\s*)?(?:은|는|을|를)\s*(?:전액\s*|모두\s*)?(?P<who>[가-힣·]+?)" + _ACTOR_NOUN
                              + r"(?:이|가|에서)\s")
-_LOCAL_PAIR_AFTER_RE = re.compile(rf"^\s*(?:원\s*)?(?:은|는|을|를)\s*{_LOCAL_LEVEL}\s*(?:와|과|및|,)\s*{_LOCAL_LEVEL}\s*(?:이|가)\s"
-                                  r"[^.]{0,20}?(?:분담|부담|나눠|나누어|매칭|마련)")
+_LOCAL_PAIR_AFTER_RE = re.compile(rf"^\s*(?:원\s*)?(?:은|는|을|를)\s*{_LOCAL_LEVEL}\s*(?:와|과|및|,)\s*{_LOCAL_LEVEL}"
+                                  r"\s*(?:이|가)\s[^.]{0,20}?(?:분담|부담|나눠|나누어|매칭|마련)")
 
 
 def _payer_after(text: str, end: int) -> str | None:
