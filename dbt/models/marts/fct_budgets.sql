@@ -1,7 +1,9 @@
 -- One row per stated amount of project money per article: the same (amount, funding source) repeated
 -- in an article is kept once, with the programme / recipient / period of whichever mention states them.
+-- An amount restated without its source next to the same amount with a source is that money, not a total.
 with mentions as (
     select * from {{ ref('int_budget_mentions_classified') }}
+    where not is_restatement
 ),
 
 orgs as (
