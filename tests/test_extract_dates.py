@@ -44,7 +44,7 @@ def expect(date_text, year=None, month=None, day=None, year_offset=None, month_o
     ("공사는 금년 안에 끝난다.", expect("금년", year_offset=0)),
     ("공사는 올 3월 시작됐다.", expect("올 3월", month=3, year_offset=0, direction="past")),
     ("사업은 내년에 시작된다.", expect("내년", year_offset=1)),
-    ("사업은 내년 상반기 시작된다.", expect("내년 상반기", year_offset=1)),
+    ("사업은 내년 상반기 시작된다.", expect("내년 상반기", month=1, year_offset=1)),
     ("센터는 2027년 문을 연다.", expect("2027년", 2027)),
     ("사업은 ’19년 시작됐다.", expect("’19년", 2019, direction="past")),
     ("사업은 '19년 시작됐다.", expect("'19년", 2019, direction="past")),
