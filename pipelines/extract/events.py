@@ -62,6 +62,7 @@ _REPORT_FRAME_AFTER_RE = re.compile(r"^\s*(?:밝혔|전했|말했|설명했|알�
 _REPORT_FRAME_BEFORE_RE = re.compile(r"(?:다|라|냐)고\s*$")
 _PAST_AFTER_RE = re.compile(r"^(?:했|됐|하였|되었|한\s|된\s)")
 _QUOTES = (("‘", "’"), ("“", "”"), ("'", "'"), ('"', '"'), ("「", "」"), ("『", "』"), ("<", ">"), ("《", "》"))
+_NAME_QUOTES = (("‘", "’"), ("'", "'"), ("「", "」"), ("『", "』"), ("<", ">"), ("《", "》"))
 _VENUE_WORDS = (
     "시청", "군청", "구청", "도청", "청사", "회의실", "센터", "벡스코", "코엑스", "킨텍스", "엑스코", "세텍",
     "호텔", "홀", "컨벤", "엑스포", "사옥", "강당", "회관", "컨벤션", "전시장", "본사", "본관", "캠퍼스", "광장", "타워", "빌딩",
@@ -109,12 +110,20 @@ def event_triggers() -> tuple[Trigger, ...]:
                      for r in csv.DictReader(fh))
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def _quoted_spans(text: str, pairs: tuple[tuple[str, str], ...] = _QUOTES) -> list[tuple[int, int]]:
     spans = []
-    for open_q, close_q in _QUOTES:
+    for open_q, close_q in pairs:
+        if open_q not in text:
+            continue
         pattern = re.escape(open_q) + r"[^" + re.escape(close_q) + r"]{1,80}" + re.escape(close_q)
         spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
     return spans
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans in single quotes or title brackets (‘…’, '…', 「…」, 《…》): names of projects and agreements;
+    double quotes (“…”) are speech and stay in."""
+    return _quoted_spans(text, _NAME_QUOTES)
 
 
 def _is_report_date(d: DateMention, text: str) -> bool:
@@ -215,6 +224,8 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
                 continue
             if any(text.startswith(n, m.start()) for n in _LONGER_NOUNS):
                 continue
+            if any(a < m.start() and m.end() < b and " " in text[m.end(): b] for a, b in _name_spans(text)):
+                continue  # a modifier inside a quoted name ('‘AI 센터 유치 추진을 위한 업무협약’'), not its head (‘… 출범식’)
             if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(text[max(m.start() - 40, 0): m.end() + 15]):
                 continue
             adnominal = not trig.past_first and bool(
