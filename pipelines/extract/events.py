@@ -42,6 +42,10 @@ _NEGATED_RE = re.compile(
     r"^(?:으?면(?!서))|^[가-힣]{0,3}?(?:지\s*않|지\s*못|않|못|다면|으면(?!서)|[하되]면(?!서))"
     r"|^[^.,]{0,10}?(?:무산|철회|취소|연기|보류|탈락|실패|불발|무기한|앞두|앞둔)"
 )
+# a future clause without a trigger word (_future_clause): its end, and the plan words that govern it
+_CLAUSE_END_RE = re.compile(r"[,.?!]")
+_PENDING_RE = re.compile(r"앞두|앞둔")  # '내년 하반기 개편을 앞두고' is someone else's pending step, not a plan told
+_PLAN_WORD_RE = re.compile(r"(?:[을를]\s*목표로|목표다|목표이다|[할될릴을]\s*(?:계획|예정|방침)|예정이)")
 # raw event type of a start verb in the present: dbt makes it `planned` when its date is after publication,
 # else drops it (never in marts)
 PLANNED_IF_FUTURE = "planned_if_future"
@@ -198,6 +202,24 @@ def find_location(text: str) -> str | None:
     return None
 
 
+def _future_clause(d: DateMention, dates: list[DateMention], text: str) -> str | None:
+    """A date no trigger took that opens a future clause — future by its own words (오는 26일부터, 다음 달, 내년)
+    or governed by a plan word (하반기 분양을 목표로, 내년 상반기까지 … 만들 계획이다) — is a planned happening
+    whatever its verb (contract); dbt keeps it only when the date lies after publication. Not: a past or
+    conditional clause, the reporting frame, a date inside a quoted name, the old date of a change, 이날."""
+    if d.direction == "past" or d.day_ref is not None or _is_report_date(d, text) or _superseded(d, dates, text):
+        return None
+    clause = _CLAUSE_END_RE.split(text[d.end: d.end + 60], maxsplit=1)[0]
+    if (not clause.strip() or _CONDITION_BEFORE_RE.search(clause) or _NEGATED_RE.search(clause)
+            or _CONDITION_BEFORE_RE.search(text[max(d.start - _CONDITION_WINDOW, 0): d.start])):
+        return None
+    if not (_date_is_future(d) or _PLAN_WORD_RE.search(clause)) or _PENDING_RE.search(clause):
+        return None
+    if any(a <= d.start and d.end <= b for a, b in _name_spans(text)):
+        return None
+    return clause.strip()[:30]
+
+
 @dataclass
 class _Found:
     event: EventMention
@@ -249,6 +271,12 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
             key = (event_type, date.mention_no if date else None)
             if key not in chosen or m.start() < chosen[key][0]:
                 chosen[key] = (m.start(), m.end(), m.group(0))
+    used = {date_no for _, date_no in chosen}
+    for d in dates:
+        if d.mention_no not in used:
+            surface = _future_clause(d, dates, text)
+            if surface:
+                chosen[(PLANNED_IF_FUTURE, d.mention_no)] = (d.end, d.end + len(surface), surface)
     out: list[_Found] = []
     location = find_location(text) if chosen else None
     by_no = {d.mention_no: d for d in dates}
