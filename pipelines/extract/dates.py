@@ -74,7 +74,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 
 # 목표 as the predicate ('…을 목표로', '…는 목표다', '목표는 2023년'), not a noun modifier ('목표 유수율을 달성했다')
 _FUTURE_RE = re.compile(
-    r"예정(?!지)|목표(?=\s*(?:로|다|이다|이며|이고|를|는|에|였|도|역시|시점|연도|시기|[.,]|$))|겠|(?P<l>[가-힣])\s?(?:계획|것|전망|방침)")
+    r"예정(?!지)|목표(?=\s*(?:로|다|이다|이며|이고|를|는|가|에|였|도|역시|시점|연도|시기|[.,]|$))|겠|(?P<l>[가-힣])\s?(?:계획|것|전망|방침)")
 # every syllable with the past final ㅆ (했, 됐, 났, 렸, 봤 …) except 있 (present 있다) and 겠 (future)
 _PAST_SYLLABLES = "".join(chr(0xAC00 + i) for i in range(11172) if i % 28 == 20 and chr(0xAC00 + i) not in "있겠")
 _PAST_RE = re.compile(rf"[{_PAST_SYLLABLES}](?:다|으며|고|던|지만|는데|으나|습니다)|밝혔|된 바|한 바")
