@@ -186,6 +186,11 @@ def test_extract_article_emits_dates_in_article_order():
     ("시범 구간은 2027년 하반기 개통한다.", expect("2027년 하반기", 2027, 7)),
     ("2차 공모는 하반기 중 열린다.", expect("하반기", month=7, year_offset=0)),
     ("보고서는 상반기 안에 나온다.", expect("상반기", month=1, year_offset=0)),
+    # quarters: the first month of the quarter
+    ("시스템은 내년 2분기 가동된다.", expect("내년 2분기", month=4, year_offset=1)),
+    ("입찰은 3분기 중 진행된다.", expect("3분기", month=7, year_offset=0)),
+    ("센터는 2026년 4분기 문을 연다.", expect("2026년 4분기", 2026, 10)),
+    ("공사는 올 1분기 끝났다.", expect("올 1분기", month=1, year_offset=0, direction="past")),
 ])
 def test_half_years_are_their_first_month(sentence, want):
     assert one(sentence) == want

@@ -4,7 +4,8 @@ What is read (see docs/extraction-rules.md, "Dates"):
 
 * explicit dates: `2025년 6월 19일`, `2025.6.19`, `2025-06-19`, `2025/06/20`, `’19년`, `2027년`;
   `2021년 말` → month 12; half-years (contract): `상반기` → month 1, `하반기` → month 7, with a year
-  (`내년 하반기`) or alone (`하반기 중` = this year's); `초` keeps year precision;
+  (`내년 하반기`) or alone (`하반기 중` = this year's); quarters likewise (`3분기` → month 7); `초` keeps year
+  precision;
 * month/day without a year: `6월 19일`, `2월15일`, `19일`, `오는 11월`;
   `지난` → direction 'past', `오는` → direction 'future';
 * relative years and months: 지난해/작년 -1, 재작년 -2, 올해/금년/올 0, 내년 +1, 내후년 +2 (year_offset);
@@ -46,13 +47,20 @@ _ANCHOR_WORDS = ("이날", "오늘", "당일", "금일")
 # a period word as a month (contract: 상반기 → 1 January, 하반기 → 1 July, 연말 / 'N년 말' → 1 December)
 _PERIOD_MONTH = {"말": 12, "연말": 12, "상반기": 1, "하반기": 7}
 
+
+def _period_month(part: str | None) -> int | None:
+    """The first month of a period word: 하반기 → 7, 3분기 → 7 (a quarter is its first month), 연말 → 12."""
+    if part and part.endswith("분기"):
+        return 3 * int(part[0]) - 2
+    return _PERIOD_MONTH.get(part or "")
+
 _NB = r"(?<![\d.,:/~\-])"  # not inside another number
-_YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말))"
+_YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말|[1-4]\s*분기))"
 _MONTH_WORD = r"지난\s?달|전달(?![가-힣])|이번\s?달|이달|다음\s?달|내달"
 _YEAR = rf"(?:{_NB}(?P<y>\d{{4}})\s*년|[’'‘](?P<y2>\d{{2}})\s*년|(?P<yw>{_YEAR_WORD}))"
 _DIR = r"(?:(?P<dir>지난|오는)\s*)?"
 _DAY_TAIL = r"(?!간|째|치|\s*(?:동안|이내|만에|이상|이하|마다)|\s*(?:전|후)(?![가-힣]))"
-_PERIOD_SUFFIX = r"(?:\s*(?P<part>연말|연초|말(?![씀하했레])|초(?![가-힣]{2})|상반기|하반기))?"
+_PERIOD_SUFFIX = r"(?:\s*(?P<part>연말|연초|말(?![씀하했레])|초(?![가-힣]{2})|상반기|하반기|[1-4]\s*분기))?"
 
 # (kind, pattern); longer matches win when two overlap
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -69,7 +77,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year", re.compile(rf"{_YEAR}(?!\s*\d{{1,2}}\s*월){_PERIOD_SUFFIX}")),
     ("anchor", re.compile(r"(?P<a>이날|오늘(?!날)|당일|금일)")),
     ("prev_day", re.compile(r"(?<![가-힣])(?P<pd>전날|전일|어제)(?!\s*(?:대비|보다|比))")),
-    ("this_year", re.compile(r"(?P<t>연내|연초|연말|상반기|하반기)")),
+    ("this_year", re.compile(r"(?P<t>연내|연초|연말|상반기|하반기|(?<![\d.,])[1-4]\s*분기)")),
 ]
 
 # 목표 as the predicate ('…을 목표로', '…는 목표다', '목표는 2023년'), not a noun modifier ('목표 유수율을 달성했다')
@@ -208,10 +216,10 @@ def _build(f: _Found, text: str, sentence_no: int, mention_no: int) -> DateMenti
         mention.day = int(g["d"])
     part = g.get("part")
     if mention.month is None and f.kind == "year":
-        mention.month = _PERIOD_MONTH.get(part or "")
+        mention.month = _period_month(part)
     if f.kind == "this_year":
         mention.year_offset = 0
-        mention.month = _PERIOD_MONTH.get(g["t"])
+        mention.month = _period_month(g["t"])
         if g["t"] == "연내":
             mention.direction = "future"
     if f.kind == "anchor":

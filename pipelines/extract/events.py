@@ -11,8 +11,8 @@ Rules (long form in docs/extraction-rules.md, "Events"):
   (`2027년 개소를 목표로` → planned, not launched) — not when the trigger itself is past or attributive
   (`발표한 계획`, `발족한`, `선정됐`), and never for `applied` (`유치에 도전한다`) and `took_effect`
   (`다음 달 1일부터 시행된다` is the date the rule takes effect). `MOU를 맺고 협력하기로 했다` is past.
-* Triggers whose event_type is `planned` in the seed are start verbs (착공, 입주, 준공, 서비스…제공): they make
-  an event only when future-governed.
+* Triggers whose event_type is `planned` in the seed are start, completion and expansion verbs (착공, 입주, 준공,
+  완성, 구축, 늘린다 …): they make an event only when future-governed (or in the present, see below).
 * `announced` is never made planned either (`결과는 오는 11월 발표될 예정`); a conditional clause up to the
   trigger (`…되면`, `…으면`) cancels a planned event; `선정되는 지역에는` (hypothetical) is not selected; a trigger
   opening with a past adnominal (`맺은…협약`) is past.
@@ -21,6 +21,20 @@ Rules (long form in docs/extraction-rules.md, "Events"):
   before its verb). The date of a reporting frame (`…선정됐다고 1일 밝혔다` is when it was said) is used only
   when the sentence has no other date (`도전한다고 10일 밝혔다` takes 10일), and a date inside quotation marks
   (`'2025년 … 사업'` is a name) only when there is nothing else. No date mention in the sentence → no event (`강화해 나갈 계획이다`).
+* Attributive triggers (`선정된 지자체는 다음 달부터 …`, `협약을 체결한 기관은 내년 …`) tell of a past happening:
+  only a date before them dates them. A date after the trigger across a comma belongs to the next clause. The old
+  date of a change (`2027년에서 2028년으로`) is not a date of it.
+* `took_effect` needs a law word near the trigger (법, 조례, 특례, 시행령, 제도 …): `처음 시행된 이 사업` is a
+  programme being run. A trigger inside a quoted name's modifier (`‘AI 센터 유치 추진을 위한 업무협약’`) is no event;
+  the name's head (`‘… 출범식’`) is. A trigger that starts a longer noun (준공영제) is none.
+* Start and completion verbs in the present (`연말까지 구축한다`, `2029년까지 짓고`, `올 연말 끝난다`) and dates no
+  trigger took that open a future clause (`오는 26일부터 … 돌려 본다`, `하반기 분양을 목표로`, `내년 상반기까지 …
+  만들 계획이다`) are emitted as `planned_if_future`: dbt (fct_events) makes them `planned` when the date lies after
+  publication at its precision and drops them otherwise. Past, conditional, pending (`앞두고`), reported (`…고 21일
+  밝혔다`) and quoted-name dates are no plan. dbt also makes any launch, signing, selection or demonstration dated
+  after publication `planned` (contract: a future happening is planned whatever its verb).
+* An event dated only by its reporting frame gives way to an event of the same type that the article dates to a
+  recent day right before its trigger (`선정됐다고 11일 밝혔다` + `지난달 24일 선정 통보를 받았다` → the 24th).
 * location: the `…에서` phrase (≤ 3 words, dates and particles cut off) that contains a venue word (시청,
   회의실, 벡스코, 컨벤션, 호텔 …).
 """
