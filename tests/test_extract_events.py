@@ -435,3 +435,30 @@ def test_a_report_dated_event_gives_way_to_the_day_the_article_gives_it():
 def test_a_report_dated_event_stays_without_a_tight_recent_day(second):
     got = events("군은 공모에 최종 선정됐다고 18일 밝혔다.\n\n" + second)
     assert ("selected", "18일") in got
+
+
+@pytest.mark.parametrize("sentence", [
+    "시는 오는 10월까지 실증을 이어가며 효과를 비교한다.",
+    "공사는 다음 달까지 현장 점검을 계속한다.",
+    "구는 내년 2월까지 시범 서비스를 유지한다.",
+])
+def test_a_future_end_of_something_under_way_is_no_plan(sentence):
+    assert events(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("버스 노선은 현재 3개에서 2030년 20개로 늘린다.", []),
+    ("시는 2028년 대상 지역을 넓힌다.", []),
+    ("시는 내년 하반기까지 쉼터를 100곳으로 늘린다는 계획이다.", [("planned", "내년 하반기")]),
+])
+def test_an_expansion_is_a_plan_only_when_said_to_be_one(sentence, want):
+    assert events(sentence) == want
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("올해 1월 시행된 ‘서울특별시 인공지능 행정 활용 조례’가 근거다.", ("took_effect", "올해 1월")),
+    ("2024년 7월 시행된 '스마트도시 조성 및 산업진흥 등에 관한 법률'이 바뀐다.", ("took_effect", "2024년 7월")),
+    ("지난해 시행된 ‘데이터 기반 행정 활성화 규정’에 따랐다.", ("took_effect", "지난해")),
+])
+def test_a_law_word_at_the_end_of_a_long_quoted_title_counts(sentence, want):
+    assert want in events(sentence)

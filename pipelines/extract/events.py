@@ -58,12 +58,16 @@ _NEGATED_RE = re.compile(
 )
 # a future clause without a trigger word (_future_clause): its end, and the plan words that govern it
 _CLAUSE_END_RE = re.compile(r"[,.?!]")
+_UNTIL_RE = re.compile(r"\s*까지")
 _PENDING_RE = re.compile(r"앞두|앞둔")  # '내년 하반기 개편을 앞두고' is someone else's pending step, not a plan told
-_PLAN_WORD_RE = re.compile(r"(?:[을를]\s*목표로|목표다|목표이다|[할될릴을]\s*(?:계획|예정|방침)|예정이)")
+# every syllable with the final ㄹ (할, 될, 만들, 열 …): the -ㄹ of '-ㄹ 계획/예정/방침'
+_RIEUL_SYLLABLES = "".join(chr(0xAC00 + i) for i in range(11172) if i % 28 == 8)
+_PLAN_WORD_RE = re.compile(rf"(?:[을를]\s*목표로|목표다|목표이다|[{_RIEUL_SYLLABLES}]\s*(?:계획|예정|방침)|예정이)")
 # raw event type of a start verb in the present: dbt makes it `planned` when its date is after publication,
 # else drops it (never in marts)
 PLANNED_IF_FUTURE = "planned_if_future"
 _VERB_END_RE = re.compile(r"(?:고|다|며)$")
+_TARGET_VERB_RE = re.compile(r"늘|넓|확대")
 _PRESENT_VERB_AFTER_RE = re.compile(
     r"^(?:한다|된다|하고|되고|하며|되며|해\s|돼\s|에\s*들어간다|에\s*들어가고|에\s*들어가며|을\s*시작한다|를\s*시작한다)")
 _NEVER_PLANNED = frozenset({"applied", "took_effect", "announced"})
@@ -198,6 +202,8 @@ def _is_present_verb(trig: Trigger, m: re.Match, text: str) -> bool:
     inside a noun phrase (입주 기업) and not past (governing_direction)."""
     if not (_VERB_END_RE.search(m.group(0)) or _PRESENT_VERB_AFTER_RE.match(text[m.end():])):
         return False
+    if _TARGET_VERB_RE.match(trig.trigger):
+        return False  # an expansion told in the present ('2030년 20개로 늘린다') is a target, not a happening
     return governing_direction(text, m.end()) != "past"
 
 
@@ -229,6 +235,8 @@ def _future_clause(d: DateMention, dates: list[DateMention], text: str) -> str |
         return None
     if not (_date_is_future(d) or _PLAN_WORD_RE.search(clause)) or _PENDING_RE.search(clause):
         return None
+    if _UNTIL_RE.match(clause) and not _PLAN_WORD_RE.search(clause):
+        return None  # '오는 10월까지 실증을 이어가며': the end of something under way, not a happening
     if any(a <= d.start and d.end <= b for a, b in _name_spans(text)):
         return None
     return clause.strip()[:30]
@@ -262,7 +270,7 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
                 continue
             if any(a < m.start() and m.end() < b and " " in text[m.end(): b] for a, b in _name_spans(text)):
                 continue  # a modifier inside a quoted name ('‘AI 센터 유치 추진을 위한 업무협약’'), not its head (‘… 출범식’)
-            if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(text[max(m.start() - 40, 0): m.end() + 15]):
+            if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(text[max(m.start() - 40, 0): m.end() + 30]):
                 continue
             adnominal = not trig.past_first and bool(
                 _ADNOMINAL_END_RE.search(m.group(0)) and text[m.end(): m.end() + 1].isspace()
