@@ -99,6 +99,7 @@ select
     date_text,
     resolved_date::date as resolved_date,
     pub as reference_date,
+    stated_year is null as is_relative,
     case
         when resolved_date is null then 'unknown'
         when day_ref in ('publication', 'previous_day') or stated_day is not null then 'day'

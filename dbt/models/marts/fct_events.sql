@@ -6,6 +6,8 @@
 --     applications and laws taking effect keep their type ('다음 달 1일부터 시행된다' is when the law applies);
 --   * a start or completion verb in the present (raw type `planned_if_future`: '연말까지 구축한다', '2029년까지
 --     짓고') is `planned` when its date is after publication at its precision, else it is no event;
+--   * a sentence that plans for a stated year already past at publication is out of step with the publish date
+--     (a misdated or republished page): its plans dated by relative words (하반기, 연내, 내년) are dropped;
 --   * the same happening told twice, once precisely and once by its period ('23곳이 올해 최종 선정됐다' after
 --     '선정됐다고 4일 밝혔다'): a year- or month-precision event is dropped when the article has an event of the same
 --     type with a finer date inside that period. Plans are kept (a 2027 target and a March 2027 step are two).
@@ -25,6 +27,8 @@ resolved as (
         d.resolved_date as event_date,
         coalesce(d.date_precision, 'unknown') as date_precision,
         d.date_text,
+        coalesce(d.is_relative, true) as is_relative,
+        d.reference_date,
         coalesce(d.resolved_date is not null and d.reference_date is not null
                  and case d.date_precision
                          when 'day' then d.resolved_date > d.reference_date
@@ -37,9 +41,18 @@ resolved as (
         on d.article_key = e.article_key and d.sentence_no = e.sentence_no and d.mention_no = e.date_mention_no
 ),
 
+-- a sentence that plans for a stated year already past at publication ('2021년 말부터 입주를 개시한다는 목표' in a
+-- page dated 2024) is out of step with the publish date: its relative dates (하반기, 연내) cannot be read against it
+stale_frame as (
+    select distinct article_key, sentence_no
+    from resolved
+    where event_type in ('planned', 'planned_if_future') and not is_relative
+      and year(event_date) < year(reference_date)
+),
+
 dated as (
     select
-        * exclude (event_type, is_after_publication),
+        * exclude (event_type, is_after_publication, is_relative, reference_date),
         case
             when event_type = 'planned_if_future' then 'planned'
             when event_type not in ('planned', 'applied', 'announced', 'took_effect') and is_after_publication
@@ -48,7 +61,12 @@ dated as (
         end as event_type
     from resolved
     -- a start verb in the present ('연말까지 구축한다') is a plan only when its date is ahead of the news
-    where event_type <> 'planned_if_future' or is_after_publication
+    where (event_type <> 'planned_if_future' or is_after_publication)
+      and not (is_relative
+               and (event_type in ('planned', 'planned_if_future')
+                    or (is_after_publication and event_type not in ('applied', 'announced', 'took_effect')))
+               and exists (select 1 from stale_frame f
+                           where f.article_key = resolved.article_key and f.sentence_no = resolved.sentence_no))
 ),
 
 grouped as (
