@@ -269,8 +269,9 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
             if any(text.startswith(n, m.start()) for n in _LONGER_NOUNS):
                 continue
             if any(a < m.start() and m.end() < b and " " in text[m.end(): b] for a, b in _name_spans(text)):
-                continue  # a modifier inside a quoted name ('‘AI 센터 유치 추진을 위한 업무협약’'), not its head (‘… 출범식’)
-            if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(text[max(m.start() - 40, 0): m.end() + 30]):
+                continue  # a modifier inside a quoted name ('‘AI 센터 유치 추진을 위한 업무협약’'), not its head
+            if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(
+                    text[max(m.start() - 40, 0): m.end() + 30]):
                 continue
             adnominal = not trig.past_first and bool(
                 _ADNOMINAL_END_RE.search(m.group(0)) and text[m.end(): m.end() + 1].isspace()
@@ -288,7 +289,8 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
                 event_type = PLANNED_IF_FUTURE
             if future and event_type not in _NEVER_PLANNED:
                 event_type = "planned"
-            if event_type == "planned" and _CONDITION_BEFORE_RE.search(text[max(m.start() - _CONDITION_WINDOW, 0): m.end()]):
+            if event_type == "planned" and _CONDITION_BEFORE_RE.search(
+                    text[max(m.start() - _CONDITION_WINDOW, 0): m.end()]):
                 continue
             key = (event_type, date.mention_no if date else None)
             if key not in chosen or m.start() < chosen[key][0]:
