@@ -44,7 +44,7 @@ def expect(date_text, year=None, month=None, day=None, year_offset=None, month_o
     ("공사는 금년 안에 끝난다.", expect("금년", year_offset=0)),
     ("공사는 올 3월 시작됐다.", expect("올 3월", month=3, year_offset=0, direction="past")),
     ("사업은 내년에 시작된다.", expect("내년", year_offset=1)),
-    ("사업은 내년 상반기 시작된다.", expect("내년 상반기", year_offset=1)),
+    ("사업은 내년 상반기 시작된다.", expect("내년 상반기", month=1, year_offset=1)),
     ("센터는 2027년 문을 연다.", expect("2027년", 2027)),
     ("사업은 ’19년 시작됐다.", expect("’19년", 2019, direction="past")),
     ("사업은 '19년 시작됐다.", expect("'19년", 2019, direction="past")),
@@ -176,3 +176,66 @@ def test_mention_numbers_and_offsets_inside_the_sentence():
 def test_extract_article_emits_dates_in_article_order():
     found = extract_article("시는 10일 공모에 참여했다.\n\n시는 지난해 5월 협약을 맺었다.", None).dates
     assert [d.date_text for d in found] == ["10일", "지난해 5월"]
+
+
+# ---------------------------------------------------------------- half-years and 전날 (0.5)
+
+@pytest.mark.parametrize("sentence, want", [
+    ("설계는 올해 하반기 끝난다.", expect("올해 하반기", month=7, year_offset=0)),
+    ("착공은 내년 상반기로 잡혔다.", expect("내년 상반기", month=1, year_offset=1, direction="past")),
+    ("시범 구간은 2027년 하반기 개통한다.", expect("2027년 하반기", 2027, 7)),
+    ("2차 공모는 하반기 중 열린다.", expect("하반기", month=7, year_offset=0)),
+    ("보고서는 상반기 안에 나온다.", expect("상반기", month=1, year_offset=0)),
+    # quarters: the first month of the quarter
+    ("시스템은 내년 2분기 가동된다.", expect("내년 2분기", month=4, year_offset=1)),
+    ("입찰은 3분기 중 진행된다.", expect("3분기", month=7, year_offset=0)),
+    ("센터는 2026년 4분기 문을 연다.", expect("2026년 4분기", 2026, 10)),
+    ("공사는 올 1분기 끝났다.", expect("올 1분기", month=1, year_offset=0, direction="past")),
+])
+def test_half_years_are_their_first_month(sentence, want):
+    assert one(sentence) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # the reporting frame's day in the same sentence
+    ("도는 전날 도청에서 협약을 맺었다고 9일 밝혔다.", (None, None, 8)),
+    ("구는 전날 열린 회의에서 안건을 의결했다고 21일 전했다.", (None, None, 20)),
+    # the last day-level date before it
+    ("공단은 2025년 3월 12일 착공식을 열었다.\n\n전날에는 주민설명회가 있었다.", (2025, 3, 11)),
+    # the first of a month: the last day of the month before
+    ("위원회는 2024년 7월 1일 출범했다.\n\n전날 준비 회의가 열렸다.", (2024, 6, 30)),
+])
+def test_jeonnal_is_the_day_before_its_reference(text, want):
+    (mention,) = [d for d in dates(text) if d.date_text == "전날"]
+    assert (mention.year, mention.month, mention.day, mention.day_ref) == (*want, "anchor")
+
+
+@pytest.mark.parametrize("sentence", [
+    "시는 전날 시청에서 설명회를 열었다.",
+    "어제 발표된 결과에 따르면 세 곳이 뽑혔다.",
+    "기업들은 전일 투자 계획을 공개했다.",
+])
+def test_jeonnal_without_a_day_to_count_from_is_the_day_before_publication(sentence):
+    (mention,) = dates(sentence)
+    assert (mention.day_ref, mention.day, mention.month) == ("previous_day", None, None)
+
+
+@pytest.mark.parametrize("sentence", [
+    "주가는 전날보다 3% 올랐다.",
+    "거래량이 전일 대비 두 배로 늘었다.",
+    "지수는 전날 대비 소폭 내렸다.",
+])
+def test_jeonnal_as_a_comparison_is_not_a_date(sentence):
+    assert dates(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, future", [
+    ("공사는 2027년 준공을 목표로 추진된다.", True),
+    ("완공 목표는 2028년이다.", True),
+    ("준공 목표 역시 2029년으로 늦춰졌다.", True),
+    ("2018년까지 블록 정비를 마치고 목표 유수율을 달성했다.", False),
+    ("시는 2020년 목표 관리제를 도입했다.", False),
+    ("도는 지난해 목표 인원을 채웠다.", False),
+])
+def test_mokpyo_is_future_only_as_a_predicate(sentence, future):
+    assert is_future_governed(sentence, 0) is future

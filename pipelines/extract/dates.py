@@ -3,7 +3,9 @@
 What is read (see docs/extraction-rules.md, "Dates"):
 
 * explicit dates: `2025년 6월 19일`, `2025.6.19`, `2025-06-19`, `2025/06/20`, `’19년`, `2027년`;
-  `2021년 말` → month 12 (초/상반기/하반기 keep year precision);
+  `2021년 말` → month 12; half-years (contract): `상반기` → month 1, `하반기` → month 7, with a year
+  (`내년 하반기`) or alone (`하반기 중` = this year's); quarters likewise (`3분기` → month 7); `초` keeps year
+  precision;
 * month/day without a year: `6월 19일`, `2월15일`, `19일`, `오는 11월`;
   `지난` → direction 'past', `오는` → direction 'future';
 * relative years and months: 지난해/작년 -1, 재작년 -2, 올해/금년/올 0, 내년 +1, 내후년 +2 (year_offset);
@@ -12,6 +14,10 @@ What is read (see docs/extraction-rules.md, "Dates"):
 * `이날`/`오늘`/`당일`/`금일`: the day last mentioned in the article — the components of the preceding
   day-precision mention are copied and day_ref = 'anchor'; with none before it day_ref = 'publication'
   and the components stay NULL;
+* `전날`/`전일`/`어제`: the day before the reference day — a day-level date in the same sentence (the
+  reporting frame: `전날 … 체결했다고 9일 밝혔다` → 8일), else the last day-level mention before it, its
+  components copied with one day less (day_ref = 'anchor'); with none, or when the day before crosses a month
+  that cannot be computed, day_ref = 'previous_day' (dbt: the publish date minus one day);
 * year ranges `’19~’21년`, `2024~2026년`: the start year is emitted.
 
 direction from the predicate governing the date (`governing_direction`): 'future' (예정, 목표, -ㄹ 방침, -ㄹ 계획,
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from .types import DateMention, Sentence
 
@@ -37,14 +44,23 @@ _MONTH_WORD_OFFSET = {
     "다음 달": 1, "다음달": 1, "내달": 1,
 }
 _ANCHOR_WORDS = ("이날", "오늘", "당일", "금일")
+# a period word as a month (contract: 상반기 → 1 January, 하반기 → 1 July, 연말 / 'N년 말' → 1 December)
+_PERIOD_MONTH = {"말": 12, "연말": 12, "상반기": 1, "하반기": 7}
+
+
+def _period_month(part: str | None) -> int | None:
+    """The first month of a period word: 하반기 → 7, 3분기 → 7 (a quarter is its first month), 연말 → 12."""
+    if part and part.endswith("분기"):
+        return 3 * int(part[0]) - 2
+    return _PERIOD_MONTH.get(part or "")
 
 _NB = r"(?<![\d.,:/~\-])"  # not inside another number
-_YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말))"
+_YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말|[1-4]\s*분기))"
 _MONTH_WORD = r"지난\s?달|전달(?![가-힣])|이번\s?달|이달|다음\s?달|내달"
 _YEAR = rf"(?:{_NB}(?P<y>\d{{4}})\s*년|[’'‘](?P<y2>\d{{2}})\s*년|(?P<yw>{_YEAR_WORD}))"
 _DIR = r"(?:(?P<dir>지난|오는)\s*)?"
 _DAY_TAIL = r"(?!간|째|치|\s*(?:동안|이내|만에|이상|이하|마다)|\s*(?:전|후)(?![가-힣]))"
-_PERIOD_SUFFIX = r"(?:\s*(?P<part>연말|연초|말(?![씀하했레])|초(?![가-힣]{2})|상반기|하반기))?"
+_PERIOD_SUFFIX = r"(?:\s*(?P<part>연말|연초|말(?![씀하했레])|초(?![가-힣]{2})|상반기|하반기|[1-4]\s*분기))?"
 
 # (kind, pattern); longer matches win when two overlap
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -60,10 +76,13 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("d", re.compile(rf"{_DIR}{_NB}(?P<d>\d{{1,2}})\s*일{_DAY_TAIL}")),
     ("year", re.compile(rf"{_YEAR}(?!\s*\d{{1,2}}\s*월){_PERIOD_SUFFIX}")),
     ("anchor", re.compile(r"(?P<a>이날|오늘(?!날)|당일|금일)")),
-    ("this_year", re.compile(r"(?P<t>연내|연초|연말)")),
+    ("prev_day", re.compile(r"(?<![가-힣])(?P<pd>전날|전일|어제)(?!\s*(?:대비|보다|比))")),
+    ("this_year", re.compile(r"(?P<t>연내|연초|연말|상반기|하반기|(?<![\d.,])[1-4]\s*분기)")),
 ]
 
-_FUTURE_RE = re.compile(r"예정(?!지)|목표|겠|(?P<l>[가-힣])\s?(?:계획|것|전망|방침)")
+# 목표 as the predicate ('…을 목표로', '…는 목표다', '목표는 2023년'), not a noun modifier ('목표 유수율을 달성했다')
+_FUTURE_RE = re.compile(
+    r"예정(?!지)|목표(?=\s*(?:로|다|이다|이며|이고|를|는|가|에|였|도|역시|시점|연도|시기|[.,]|$))|겠|(?P<l>[가-힣])\s?(?:계획|것|전망|방침)")
 # every syllable with the past final ㅆ (했, 됐, 났, 렸, 봤 …) except 있 (present 있다) and 겠 (future)
 _PAST_SYLLABLES = "".join(chr(0xAC00 + i) for i in range(11172) if i % 28 == 20 and chr(0xAC00 + i) not in "있겠")
 _PAST_RE = re.compile(rf"[{_PAST_SYLLABLES}](?:다|으며|고|던|지만|는데|으나|습니다)|밝혔|된 바|한 바")
@@ -196,16 +215,18 @@ def _build(f: _Found, text: str, sentence_no: int, mention_no: int) -> DateMenti
     if g.get("d"):
         mention.day = int(g["d"])
     part = g.get("part")
-    if part in ("말", "연말") and mention.month is None and f.kind == "year":
-        mention.month = 12
+    if mention.month is None and f.kind == "year":
+        mention.month = _period_month(part)
     if f.kind == "this_year":
         mention.year_offset = 0
-        if g["t"] == "연말":
-            mention.month = 12
+        mention.month = _period_month(g["t"])
         if g["t"] == "연내":
             mention.direction = "future"
     if f.kind == "anchor":
         mention.day_ref = "anchor"
+        return mention
+    if f.kind == "prev_day":
+        mention.day_ref = "previous_day"
         return mention
     if g.get("dir") == "지난" or (g.get("mw") or "").startswith("지난"):
         mention.direction = "past"
@@ -230,17 +251,43 @@ def _is_day_level(m: DateMention) -> bool:
     return m.day is not None
 
 
+_COPIED = ("year", "month", "day", "year_offset", "month_offset", "direction")
+
+
+def _day_before(mention: DateMention, ref: DateMention) -> None:
+    """`전날` against a day-level reference: its components with one day less; when the day before falls in
+    the previous month of an unknown year (or month), the publish date minus one day instead."""
+    if ref.day is None or (ref.day == 1 and (ref.month is None or ref.year is None)):
+        return
+    if ref.day > 1:
+        for attr in _COPIED:
+            setattr(mention, attr, getattr(ref, attr))
+        mention.day = ref.day - 1
+    else:
+        prev = date(ref.year, ref.month, 1) - timedelta(days=1)
+        mention.year, mention.month, mention.day = prev.year, prev.month, prev.day
+        mention.direction = ref.direction
+    mention.day_ref = "anchor"
+
+
 def find_date_mentions(sentences: list[Sentence]) -> list[DateMention]:
-    """All date mentions of an article, in order, with `이날`/`오늘` tied to the last day-level mention."""
+    """All date mentions of an article, in order, with `이날`/`오늘` tied to the last day-level mention and
+    `전날` to the day before the sentence's own day (or the last one before it, or publication)."""
     out: list[DateMention] = []
     last_day: DateMention | None = None
     for sentence in sentences:
-        for mention in find_dates_in_sentence(sentence):
-            if mention.day_ref == "anchor":
+        found = find_dates_in_sentence(sentence)
+        for mention in found:
+            if mention.day_ref == "previous_day":
+                own = [m for m in found if m is not mention and m.day_ref is None and _is_day_level(m)]
+                ref = min(own, key=lambda m: abs(m.start - mention.start)) if own else last_day
+                if ref is not None:
+                    _day_before(mention, ref)
+            elif mention.day_ref == "anchor":
                 if last_day is None:
                     mention.day_ref = "publication"
                 else:
-                    for attr in ("year", "month", "day", "year_offset", "month_offset", "direction"):
+                    for attr in _COPIED:
                         setattr(mention, attr, getattr(last_day, attr))
             if _is_day_level(mention):
                 last_day = mention

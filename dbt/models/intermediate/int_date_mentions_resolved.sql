@@ -1,6 +1,9 @@
 -- Date words → calendar dates, against the article's publish date (Asia/Seoul).
 -- Rules (docs/extraction-rules.md, "Dates"):
---   * 'publication' day_ref ('이날' with nothing earlier to point at) → the publish date;
+--   * 'publication' day_ref ('이날' with nothing earlier to point at) → the publish date; 'previous_day'
+--     ('전날' with no day of its own to count from) → the day before it;
+--   * an article without a publish date is read against the latest full date (year, month and day) its own
+--     text states that is not future ('2025년 3월 19일 … 밝혔다'): its dateline stands in for publication;
 --   * an explicit year wins; else year_offset (지난해 -1, 올해 0, 내년 +1) from the publish year;
 --   * month_offset (지난달 -1, 다음 달 +1) from the publish month;
 --   * a month/day without a year: direction 'past' (지난, past-tense verb) → the most recent such date not
@@ -14,8 +17,19 @@ with mentions as (
     select * from {{ ref('stg_raw__date_mentions') }} where reject_reason is null
 ),
 
+-- the latest full, not-future date an article states: the reference when it has no publish date
+stated_dateline as (
+    select article_key, max(try(make_date(stated_year, stated_month, stated_day))) as dateline
+    from mentions
+    where stated_year is not null and stated_month is not null and stated_day is not null
+      and coalesce(direction, '') <> 'future'
+    group by article_key
+),
+
 articles as (
-    select article_key, published_date from {{ ref('int_articles_deduplicated') }}
+    select a.article_key, coalesce(a.published_date, s.dateline) as published_date
+    from {{ ref('int_articles_deduplicated') }} a
+    left join stated_dateline s using (article_key)
 ),
 
 joined as (
@@ -51,6 +65,7 @@ resolved as (
         *,
         case
             when day_ref = 'publication' then pub
+            when day_ref = 'previous_day' then (pub - interval 1 day)::date
             when abs_year is not null
                 then try(make_date(abs_year::integer, coalesce(stated_month, 1), coalesce(stated_day, 1)))
             when month_offset is not null and pub is not null
@@ -84,9 +99,11 @@ select
     mention_no,
     date_text,
     resolved_date::date as resolved_date,
+    pub as reference_date,
+    stated_year is null as is_relative,
     case
         when resolved_date is null then 'unknown'
-        when day_ref = 'publication' or stated_day is not null then 'day'
+        when day_ref in ('publication', 'previous_day') or stated_day is not null then 'day'
         when stated_month is not null or month_offset is not null then 'month'
         else 'year'
     end as date_precision
