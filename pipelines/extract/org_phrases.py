@@ -22,7 +22,10 @@ Generic nouns (generic_org_nouns.csv) are never candidates.
 """
 from __future__ import annotations
 
+import logging
 import re
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,6 +40,8 @@ from .org_lexicon import (
     lexicon,
     squash,
 )
+
+log = logging.getLogger(__name__)
 
 _NOMINAL_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XPN", "XSN"})
 _NAME_TAGS = frozenset({"NNP", "SL", "SH"})
@@ -108,6 +113,9 @@ class SentenceAnalysis:
     double_quotes: list[tuple[int, int]] = field(default_factory=list)
     persons: set[str] = field(default_factory=set)
     tokens: tuple = ()
+    brackets: "Brackets | None" = None
+    dropped_candidates: int = 0  # candidates over MAX_CANDIDATES_PER_SENTENCE, not kept
+    truncated_chars: int = 0  # characters after MAX_ANALYSED_CHARS, not analysed
 
 
 # --- spans -----------------------------------------------------------------------------------------------
@@ -139,6 +147,51 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int
         if s <= start and end <= e:
             return (s, e)
     return None
+
+
+class Brackets:
+    """The bracket structure of one sentence, computed in one pass (``brackets(text)``, cached per text).
+
+    ``enclosing(start, end)`` answers what the old per-candidate rescan answered (the innermost '(', '[' or '（'
+    still open at `start` whose own closer, within 120 characters, lies at or after `end`), in time proportional
+    to the nesting depth instead of the sentence length. A closer of any kind pops the innermost opener, as before.
+    """
+
+    __slots__ = ("_inner_at", "_parent", "_close")
+
+    def __init__(self, text: str) -> None:
+        n = len(text)
+        inner_at = array("i", [-1]) * (n + 1)  # innermost unclosed opener before offset i (-1: none)
+        parent: dict[int, int] = {}
+        close: dict[int, int | None] = {}
+        stack: list[int] = []
+        for i, ch in enumerate(text):
+            inner_at[i] = stack[-1] if stack else -1
+            if ch in "([（":
+                parent[i] = stack[-1] if stack else -1
+                close[i] = matching_close(text, i)
+                stack.append(i)
+            elif ch in ")]）" and stack:
+                stack.pop()
+        inner_at[n] = stack[-1] if stack else -1
+        self._inner_at, self._parent, self._close = inner_at, parent, close
+
+    def enclosing(self, start: int, end: int) -> tuple[int, int] | None:
+        if not 0 <= start < len(self._inner_at):
+            return None
+        op = self._inner_at[start]
+        while op >= 0:
+            cl = self._close[op]
+            if cl is not None and cl >= end - 1:
+                return (op, cl + 1)
+            op = self._parent[op]
+        return None
+
+
+@lru_cache(maxsize=4096)
+def brackets(text: str) -> Brackets:
+    """The sentence's bracket spans, computed once however many grammars and candidates ask."""
+    return Brackets(text)
 
 
 def matching_close(text: str, pos: int) -> int | None:
@@ -440,12 +493,27 @@ def _extend_left(ws: list[Word], kinds: list[str], k: int, floor: int) -> int:
     return a
 
 
+# Candidates kept per sentence. A real sentence names at most a few dozen organisations (the longest in the dev
+# corpus: 12); a sentence listing thousands is a hostile or broken page. The candidates after the cap are dropped
+# and counted (SentenceAnalysis.dropped_candidates, logged once per sentence), so one such sentence costs
+# linear time and never the article.
+MAX_CANDIDATES_PER_SENTENCE = 200
+# Characters of one sentence given to Kiwi (~35 µs a character). Real sentences are under 600 characters; a
+# flattened table or a hostile page may run to 100,000. Names after the cut are not looked for (counted as
+# SentenceAnalysis.truncated_chars).
+MAX_ANALYSED_CHARS = 4000
+
+
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> SentenceAnalysis:
     """All name candidates of one sentence (article-independent; cached per text)."""
-    toks = _split_glued(tokenize(_masked(text)))
+    head = text[:MAX_ANALYSED_CHARS]
+    toks = _split_glued(tokenize(_masked(head)))
+    if len(text) > len(head):
+        toks = tuple(t for t in toks if t[2] + t[3] < len(head))  # the word cut at the limit is not a name
     single, double = quote_spans(text)
-    sa = SentenceAnalysis(text=text, single_quotes=single, double_quotes=double, tokens=toks)
+    sa = SentenceAnalysis(text=text, single_quotes=single, double_quotes=double, tokens=toks,
+                          brackets=brackets(text), truncated_chars=len(text) - len(head))
     for run in _runs(text, toks):
         for c in run_candidates(_words(text, run)):
             sa.persons.update(c.persons)
@@ -453,9 +521,24 @@ def analyse(text: str) -> SentenceAnalysis:
                 continue
             c.text = text[c.start:c.end]
             sa.candidates.append(c)
-    for c in _legal_form_names(text, toks):
-        sa.candidates = [o for o in sa.candidates if o.end <= c.start or o.start >= c.end] + [c]
+    legal = _legal_form_names(head, toks)
+    if legal:
+        starts = [c.start for c in legal]
+        kept = []
+        for o in sa.candidates:
+            i = bisect_right(starts, o.start)  # the legal names that could overlap o: the one before and after
+            near = legal[max(0, i - 1):i + 1]
+            if all(o.end <= c.start or o.start >= c.end for c in near):
+                kept.append(o)
+        sa.candidates = kept + legal
     sa.candidates.sort(key=lambda c: c.start)
+    if len(sa.candidates) > MAX_CANDIDATES_PER_SENTENCE:
+        sa.dropped_candidates = len(sa.candidates) - MAX_CANDIDATES_PER_SENTENCE
+        del sa.candidates[MAX_CANDIDATES_PER_SENTENCE:]
+    if sa.dropped_candidates or sa.truncated_chars:
+        log.warning("organisation candidates of a %d-character sentence: %d kept, %d over the cap of %d dropped, "
+                    "%d characters after the first %d not analysed", len(text), len(sa.candidates),
+                    sa.dropped_candidates, MAX_CANDIDATES_PER_SENTENCE, sa.truncated_chars, MAX_ANALYSED_CHARS)
     return sa
 
 
@@ -489,10 +572,13 @@ def _legal_form_names(text: str, toks: tuple) -> list[Candidate]:
     """'주식회사 한빛AI랩이' / '(주)새봄로보틱스와': the word after a legal-form marker is a company name, whatever
     Kiwi made of it ('한' read as a determiner breaks the noun run); a particle at its end is cut off."""
     out = []
+    ends_at: dict[int, list[tuple]] = {}
+    for t in toks:
+        ends_at.setdefault(t[2] + t[3], []).append(t)
     for m in _LEGAL_NAME_RE.finditer(text):
         start, end = m.start(), m.end(1)
         # cut the particle Kiwi found at the end of the word (not a letter of the name: '…페이' keeps its 이)
-        ends = [t for t in toks if m.start(1) < t[2] < end and t[2] + t[3] == end and t[1].startswith("J")]
+        ends = [t for t in ends_at.get(end, ()) if m.start(1) < t[2] and t[1].startswith("J")]
         if ends:
             end = ends[0][2]
         if end - m.start(1) < 2 or lexicon().is_generic(text[m.start(1):end]):
@@ -520,20 +606,8 @@ def is_credit_paren(text: str, paren: tuple[int, int]) -> bool:
 
 
 def enclosing_paren(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The innermost (...) that contains [start, end), if any."""
-    depth_open: list[int] = []
-    for i in range(0, start):
-        ch = text[i]
-        if ch in "([（":
-            depth_open.append(i)
-        elif ch in ")]）" and depth_open:
-            depth_open.pop()
-    while depth_open:
-        op = depth_open.pop()
-        close = matching_close(text, op)
-        if close is not None and close >= end - 1:
-            return (op, close + 1)
-    return None
+    """The innermost (...) that contains [start, end), if any (through the sentence's cached `brackets`)."""
+    return brackets(text).enclosing(start, end)
 
 
 def link_groups(text: str, spans: list[tuple[int, int]]) -> tuple[list[Trailing], list[int]]:

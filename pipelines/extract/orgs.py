@@ -235,10 +235,11 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
         if sa is None:
             continue
         repaired = SentenceAnalysis(sa.text, _spacing_repair(sa, article_text), sa.single_quotes, sa.double_quotes,
-                                    sa.persons, sa.tokens)
+                                    sa.persons, sa.tokens, sa.brackets, sa.dropped_candidates)
         slots = _slots(repaired)
         subject_groups = {sl.group for sl in slots if sl.particle in SUBJECT_PARTICLES}
         emitted: list[tuple[_Slot, str]] = []
+        mention_no = 0
         for sl in slots:
             c = sl.cand
             q = inside(sa.single_quotes, c.start, c.end)
@@ -271,8 +272,9 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
         for sl, resolved in emitted:
             is_subj = sl.group in subject_groups and sl.in_paren is None
             c = sl.cand
-            out.append(OrgMention(sentence_no=s.sentence_no, mention_no=len([o for o in out if o.sentence_no == s.sentence_no]),
-                                  surface=c.text, resolved=resolved, is_subject=is_subj, start=c.start, end=c.end))
+            out.append(OrgMention(sentence_no=s.sentence_no, mention_no=mention_no, surface=c.text, resolved=resolved,
+                                  is_subject=is_subj, start=c.start, end=c.end))
+            mention_no += 1
             lg = c.lg_name or (resolved if resolved in lexicon().lg_by_name else None)
             if lg:
                 order += 1
