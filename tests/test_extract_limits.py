@@ -19,7 +19,7 @@ from pipelines.extract.org_phrases import (
     matching_close,
 )
 
-_SYLLABLES = "가나다라마바사아자차카타파하누리온빛솔"
+_SYLLABLES = "곤둔롬뭉붐숑옹좀춘쿤퉁푼훙탄벤"  # not particles or number words: Kiwi reads the names as names
 
 
 def _name(i: int) -> str:
