@@ -48,7 +48,7 @@ def test_agreement_coordinated_subjects() -> None:
 
 def test_agreement_with_elided_subject_uses_the_main_actor() -> None:
     got = _parts("세종시가 자율주행 특구에 지정됐다. 이를 위해 현대오토에버, 카카오모빌리티와 업무협약을 체결했다.")
-    assert ("agreement", None, "세종시", "lead") in got
+    assert ("agreement", None, "세종특별자치시", "lead") in got
     assert {m for _, _, m, r in got if r == "member"} == {"현대오토에버", "카카오모빌리티"}
 
 
@@ -60,7 +60,7 @@ def test_ceremony_attendees_and_quoted_speech_are_not_parties() -> None:
 
 def test_consortium_members_across_two_sentences_are_one_partnership() -> None:
     got = _parts("대구시는 KT, 대구은행, 경북대학교와 컨소시엄을 구성했다. 또 한국교통연구원 등과도 컨소시엄을 맺었다.")
-    assert ("consortium", None, "대구시", "lead") in got
+    assert ("consortium", None, "대구광역시", "lead") in got
     assert {m for _, _, m, r in got if r == "member"} == {"KT", "대구은행", "경북대학교", "한국교통연구원"}
 
 

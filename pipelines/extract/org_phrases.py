@@ -55,7 +55,9 @@ _AMBIGUOUS_SUFFIXES = frozenset(
 _PROPER_PREFIXES = ("한국", "국립", "국가", "대한", "중앙", "서울", "부산", "경기", "전국")
 _BAD_ENDINGS = {
     "부": ("정부", "본부", "일부", "내부", "외부", "전부", "간부", "세부", "학부", "지부", "기부", "부부", "여부", "납부",
-           "교부", "배부", "첨부", "대부", "농부", "수뇌부", "지도부", "집행부", "사령부", "사업부", "부"),
+           "교부", "배부", "첨부", "대부", "농부", "수뇌부", "지도부", "집행부", "사령부", "사업부", "지원부", "영업부",
+           "기획부", "운영부", "관리부", "총무부", "편집부", "개발부", "기술부", "중심부", "도심부", "외곽부", "상층부",
+           "하층부", "연결부", "핵심부"),
     "처": ("대처", "출처", "거래처", "연락처", "사용처", "수요처", "판매처", "공급처", "근무처", "문의처", "접수처", "투자처",
            "납품처", "조달처"),
     "청": ("신청", "요청", "초청", "경청", "시청", "도청", "구청", "군청", "방청", "청청", "환청", "민원청"),
@@ -352,6 +354,8 @@ def lg_of_word(word: str) -> str | None:
     lex = lexicon()
     if word in lex.lg_by_name:
         return word
+    if word.endswith("특례시") and word[:-3] + "시" in lex.lg_by_name:
+        return word[:-3] + "시"  # 특례시 is a status of a 시 (창원특례시 = 창원시), not another government
     if len(word) >= 3 and word[-1] in "시도":
         for lg in lex.lg_by_short.get(word[:-1], []):
             if lg.level == "metropolitan" or lg.name.endswith(word[-1]):
@@ -372,7 +376,10 @@ def suffix_strong(w: Word) -> bool:
         return False  # local governments come from local_governments.csv only
     proper = any(t in _NAME_TAGS for t in w.tags) or word.startswith(_PROPER_PREFIXES)
     if sfx in ("부", "처", "청"):
-        return len(word) >= 3 and not word.endswith(_BAD_ENDINGS[sfx]) and not re.search(r"\d", word)
+        # a ministry or agency not in the dictionaries (산업통상부, 기후에너지환경부, 새만금개발청); three-syllable
+        # words ending in 부 are mostly parts of things (중심부, 편집부) and the real ones are known names
+        shortest = 4 if sfx == "부" else 3
+        return len(word) >= shortest and not word.endswith(_BAD_ENDINGS[sfx]) and not re.search(r"\d", word)
     if sfx == "대":
         return w.tags == ("NNP",) and 2 <= len(word) <= 5
     if sfx in _AMBIGUOUS_SUFFIXES:
@@ -553,7 +560,8 @@ def _split_glued(toks: tuple) -> tuple:
         if tag in ("NNP", "NNG") and len(form) == length and len(form) >= 3:
             for p in sorted(_GLUED_PARTICLES, key=len, reverse=True):
                 head = form[: -len(p)]
-                if form.endswith(p) and len(head) >= 2 and (lg_of_word(head) or lexicon().is_known(head)):
+                if form.endswith(p) and len(head) >= 2 and (lg_of_word(head) or lexicon().is_known(head)
+                                                             or _glued_suffix_name(head)):
                     out.append((head, "NNP", start, len(head)))
                     out.append((p, "JKS" if p in ("이", "가") else "JX" if p in ("은", "는", "도") else "JC"
                                 if p in ("와", "과") else "JKB", start + len(head), len(p)))
@@ -565,7 +573,19 @@ def _split_glued(toks: tuple) -> tuple:
     return tuple(out)
 
 
+def _glued_suffix_name(head: str) -> bool:
+    """'강원정보문화산업진흥원과' read as one noun: the head ends in an unambiguous organisation suffix (…진흥원,
+    …대학교, …협회), so the last syllable is the particle."""
+    rule = lexicon().suffix_rule(head)
+    return (rule is not None and len(rule.suffix) >= 2 and rule.suffix not in _AMBIGUOUS_SUFFIXES
+            and rule.suffix not in ("(주)", "㈜", "주식회사") and len(head) > len(rule.suffix) + 1)
+
+
+# the word after a legal-form marker, with the Latin words that continue it ('㈜LG CNS', '(주)SK AX와')
 _LEGAL_NAME_RE = re.compile(r"(?:주식회사|\(주\)|㈜)\s?([0-9A-Za-z가-힣&+\-]{2,30})")
+_LATIN_CONTINUATION_RE = re.compile(r"(?:\s[A-Z][0-9A-Za-z&+\-]{0,12}(?=[\s,.·와과이가은는을를의도)]|$))+")
+# particles safe to cut from the end of such a word when Kiwi kept them inside it ('㈜안다자산운용과')
+_LEGAL_NAME_PARTICLE_RE = re.compile(r"(?:과|와|은|는|을|를|에서|으로|과의|와의)$")
 
 
 def _legal_form_names(text: str, toks: tuple) -> list[Candidate]:
@@ -577,10 +597,17 @@ def _legal_form_names(text: str, toks: tuple) -> list[Candidate]:
         ends_at.setdefault(t[2] + t[3], []).append(t)
     for m in _LEGAL_NAME_RE.finditer(text):
         start, end = m.start(), m.end(1)
+        if re.search(r"[A-Za-z0-9]$", m.group(1)):
+            more = _LATIN_CONTINUATION_RE.match(text, end)
+            end = more.end() if more else end
         # cut the particle Kiwi found at the end of the word (not a letter of the name: '…페이' keeps its 이)
         ends = [t for t in ends_at.get(end, ()) if m.start(1) < t[2] and t[1].startswith("J")]
         if ends:
             end = ends[0][2]
+        else:
+            cut = _LEGAL_NAME_PARTICLE_RE.search(text, m.start(1), end)
+            if cut and cut.start() - m.start(1) >= 2 and (end >= len(text) or not re.match(r"[0-9A-Za-z가-힣]", text[end])):
+                end = cut.start()
         if end - m.start(1) < 2 or lexicon().is_generic(text[m.start(1):end]):
             continue
         out.append(Candidate(start, end, text[start:end], "strong"))

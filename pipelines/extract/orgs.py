@@ -249,7 +249,7 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                 continue
             if c.text in persons or c.text in countries or lexicon().is_generic(c.text):
                 continue
-            resolved = c.text
+            resolved = c.lg_name or c.text  # 강원도 → 강원특별자치도, 창원특례시 → 창원시, 세종시 → 세종특별자치시
             if c.kind in ("weak", "plain"):
                 if squash(c.text) not in admitted:
                     continue
