@@ -34,6 +34,7 @@ from .org_lexicon import (
     COMPANY_HEAD_TITLES,
     COMPOUND_SURNAMES,
     COUNT_WORD_RE,
+    KIND_NOUN_RE,
     HEAD_OF_LG_ENDINGS,
     PERSON_TITLES,
     SURNAMES,
@@ -72,6 +73,11 @@ _PARTICLES = sorted(
 )
 _PARTICLE_RE = re.compile("(?:" + "|".join(_PARTICLES) + r")(?=[\s,.·)\]’”'\"!?…]|$)")
 _COUNT_AFTER_RE = re.compile(rf"\s?{COUNT_WORD_RE}")
+# what may follow '등' or a count before the list's particle: descriptors, a count, kinds of organisation
+# ('등 정부 5개 기관과', '등 40개 기업·기관과', '등 자치단체와 유관기관, 지역 병원, 민간기업이', '세 기관은')
+_KIND_ITEM = (r"(?:[가-힣A-Za-z]{1,8}\s){0,2}(?:(?:\d+\s?(?:개|곳)?|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?)?"
+              rf"{KIND_NOUN_RE}(?:[·ㆍ]{KIND_NOUN_RE})*")
+_KIND_TAIL_RE = re.compile(rf"\s?[·ㆍ]?(?:{_KIND_ITEM}(?:\s?[,·]\s?|(?:와|과|및)\s|\s및\s))*{_KIND_ITEM}")
 _DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
 
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "께서"})
@@ -236,6 +242,12 @@ def trailing(text: str, end: int) -> Trailing:
             continue
         break
     m = _PARTICLE_RE.match(text, pos)
+    if m is None and (t.has_deung or t.has_count):
+        k = _KIND_TAIL_RE.match(text, pos)
+        if k and _PARTICLE_RE.match(text, k.end()):
+            pos = k.end()
+            t.has_count = True  # the kind noun counts the list as a count does
+            m = _PARTICLE_RE.match(text, pos)
     if m:
         t.particle = m.group(0)
         pos = m.end()

@@ -14,8 +14,9 @@ Candidates come from org_phrases (Kiwi runs + dictionaries + suffix rules). This
 * **spacing repair**: `A과 B` where B is a suffix name and A is not an organisation is one mis-spaced name when
   `A과B` is written elsewhere in the article or B starts with a one-syllable common noun (`국토교통과 학기술진흥원`);
   the surface keeps the space.
-* **anaphora**: a lone 시/군/구/도 with a particle (`시는`, `시가`, `도는`) resolves to the most recent local
-  government of that kind named in the article (a subject preferred, else any, else the first one named later);
+* **anaphora**: a lone 시/군/구/도 with a particle (`시는`, `시가`, `도는`) resolves to the local government of
+  that kind named in the article that has most often been a subject so far (the most recent on a tie), else the
+  most recent of that kind, else the first one named later;
   unresolvable anaphors and `양 기관` are not emitted. A bare short name with a subject particle (`전주는`,
   `천안은`) is that local government (resolved = full name); with other particles it is a place.
 * a candidate inside a parenthesis right after another name (`한국토지주택공사(LH)`) resolves to that name.
@@ -202,7 +203,12 @@ def _resolve_anaphor(kind: str, seen: list[_LgSeen], later: list[str]) -> str | 
     match = [s for s in seen if s.name.endswith(kind)]
     subj = [s for s in match if s.is_subject]
     if subj:
-        return subj[-1].name
+        # the article's topic: the one most often the subject so far ('충주시는 … 순천시와 구미시 두 곳이 선정됐다.
+        # 시는 …' is 충주시), the most recent on a tie
+        counts: dict[str, int] = {}
+        for s in subj:
+            counts[s.name] = counts.get(s.name, 0) + 1
+        return max(reversed(subj), key=lambda s: counts[s.name]).name
     if match:
         return match[-1].name
     ahead = [n for n in later if n.endswith(kind)]
