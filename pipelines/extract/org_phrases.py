@@ -77,7 +77,7 @@ _COUNT_AFTER_RE = re.compile(rf"\s?{COUNT_WORD_RE}")
 # ('등 정부 5개 기관과', '등 40개 기업·기관과', '등 자치단체와 유관기관, 지역 병원, 민간기업이', '세 기관은')
 _KIND_ITEM = (r"(?:[가-힣A-Za-z]{1,8}\s){0,2}(?:(?:\d+\s?(?:개|곳)?|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?)?"
               rf"{KIND_NOUN_RE}(?:[·ㆍ]{KIND_NOUN_RE})*")
-_KIND_TAIL_RE = re.compile(rf"\s?[·ㆍ]?(?:{_KIND_ITEM}(?:\s?[,·]\s?|(?:와|과|및)\s|\s및\s))*{_KIND_ITEM}")
+_KIND_TAIL_RE = re.compile(rf"(?!\s?(?:참여|주관|수요|협력|회원|후원|참가|지원|전담|대표|총괄|구성|창립))\s?[·ㆍ]?(?:{_KIND_ITEM}(?:\s?[,·]\s?|(?:와|과|및)\s|\s및\s))*{_KIND_ITEM}")
 _DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
 
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "께서"})
