@@ -1,7 +1,8 @@
 """Partnership cue words (regular expressions over sentence text) shared by orgs.py and partnerships.py.
 
 * agreement: an agreement noun (협약, MOU, 양해각서, 협정, 공동사업협력, 협력, 파트너십, 제휴) followed closely by a
-  signing verb (체결했다/체결하고/맺었다/서명했다/교환했다, 협약식을 가졌다). '체결식에는 … 참석', '협약에 따라',
+  signing verb (체결했다/체결하고/맺었다/서명했다/교환했다, 협약서에 서명했다, 협약식(과 발대식)을 가졌다/열었다,
+  협약식이 … 열렸다), or a verb of working together without the noun (손잡고, 손을 잡았다, 맞손, 힘을 모은다). '체결식에는 … 참석', '협약에 따라',
   '협력 체결로' are not signings (no verb).
 * consortium: 컨소시엄; joint venture: SPC/특수목적법인/합작법인/조인트벤처/공동 출자 + 설립/출자/출범 verbs;
   alliance: …얼라이언스/협의체/연합체/포럼/협의회 with 출범/발족/창립/결성/구성/가입/참여.
@@ -16,12 +17,16 @@ AGREEMENT_NOUN = r"(?:업무\s?협약|협약|MOU|엠오유|양해각서|협정|�
 SIGNING_VERB = (
     r"(?:(?:체결|서명|교환|조인)(?:했|하였|한다|하고|하며|하는|한|해|할|키로|하기로|됐|되었|된)"
     r"|맺(?:었|고|은|는|기로|어|을)|(?:협약|제휴)(?:했|하였|한다|하고|을\s?맺)"
-    r"|(?:체결|협약|서명)식을\s?(?:가졌|갖|열|개최|진행))"
+    r"|(?:체결|협약|서명)식(?:[과와]\s?[가-힣]{1,8}식)?을\s?(?:가졌|갖|열|개최|진행)"
+    r"|(?:체결|협약|서명)식이\s?[^.]{0,40}?(?:열렸|열려|열린|개최됐|개최되|진행됐|진행되))"
 )
+# working together said without an agreement noun: 'A와 손잡고', 'A·B 맞손', 'A와 힘을 모은다'
+COLLAB_VERB = (r"(?:손(?:을)?\s?(?:맞)?잡(?:았|고|은|는|기로|아|는다)|맞손(?:을\s?잡|$|\s?…|…)"
+               r"|힘을\s?(?:모은다|모으기로|모았|모아|모으고|합치기로|합쳤|합친다))")
 _CLOSE_QUOTE = r"[’'\"”」』>〉》]?"
 # '협약을 체결했다', '‘… 업무협약(MOU)’을 체결했다' (a quoted agreement title), '협약을 맺은 뒤'
 _AGREEMENT_FWD = (AGREEMENT_NOUN + r"(?:식|서)?(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE
-                  + r"\s?(?:을|를|도|까지|만)?\s?(?:공식\s?|정식\s?|각각\s?|잇따라\s?|새로\s?|다시\s?)?" + SIGNING_VERB)
+                  + r"\s?(?:을|를|도|까지|만|에)?\s?(?:공식\s?|정식\s?|각각\s?|잇따라\s?|새로\s?|다시\s?)?" + SIGNING_VERB)
 REL_SIGNING_VERB = r"(?:맺은|맺었던|체결한|체결했던|체결된|서명한|서명했던|교환한|교환했던)"
 # the verb in a relative clause before the agreement: 'A와 B가 지난해 맺은 ‘… 업무협약’', '체결한 협약에 따라'
 _AGREEMENT_REL = (REL_SIGNING_VERB + r"\s?[‘'\"“「『<〈《]?[^’'\"”」』>〉》.]{0,40}?" + AGREEMENT_NOUN
@@ -29,7 +34,7 @@ _AGREEMENT_REL = (REL_SIGNING_VERB + r"\s?[‘'\"“「『<〈《]?[^’'\"”�
 # headline style without a verb: 'A·B·C, … MOU', 'A-B, 스마트시티 업무협약 체결…'
 _AGREEMENT_HEADLINE = (r"(?:업무\s?협약|협약|MOU|양해각서|맞손|업무제휴)(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE
                        + r"(?:\s?체결|\s?맺어)?\s*(?:…|\.\.\.|$)")
-AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}")
+AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}|{COLLAB_VERB}")
 CONSORTIUM_RE = re.compile(r"컨소시엄")
 JV_NOUN_RE = re.compile(r"SPC|특수목적법인|합작\s?법인|합작\s?회사|합작사|조인트\s?벤처|공동\s?출자|합작")
 JV_VERB_RE = re.compile(r"설립|출자|출범|세우|세운|만들|발족")
@@ -48,7 +53,8 @@ ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 ROLE_STRENGTH = {"co_chair": 4, "auditor": 4, "lead": 3, "supporter": 2, "member": 1}
 
 ANY_CUE_RE = re.compile(
-    AGREEMENT_NOUN + r"|컨소시엄|" + ALLIANCE_WORD + r"|SPC|특수목적법인|합작|공동\s?출자|의장|감사|전담|주관|참여|회원사"
+    AGREEMENT_NOUN + r"|컨소시엄|" + ALLIANCE_WORD + r"|SPC|특수목적법인|합작|공동\s?출자|의장|감사|전담|주관|참여|회원사|"
+    + COLLAB_VERB
 )
 
 
