@@ -78,6 +78,12 @@ _COUNT_AFTER_RE = re.compile(rf"\s?{COUNT_WORD_RE}")
 _KIND_ITEM = (r"(?:[가-힣A-Za-z]{1,8}\s){0,2}(?:(?:\d+\s?(?:개|곳)?|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?)?"
               rf"{KIND_NOUN_RE}(?:[·ㆍ]{KIND_NOUN_RE})*")
 _KIND_TAIL_RE = re.compile(rf"(?!\s?(?:참여|주관|수요|협력|회원|후원|참가|지원|전담|대표|총괄|구성|창립))\s?[·ㆍ]?(?:{_KIND_ITEM}(?:\s?[,·]\s?|(?:와|과|및)\s|\s및\s))*{_KIND_ITEM}")
+# a part of an organisation written right after it: its regional office, centre, division or university
+# foundation ('제주특별자치도 상하수도본부는', '한국교통안전공단 시흥드론교육센터가', '건양대학교 산학협력단'); the
+# organisation is the party, the particle after the part is its particle
+_UNIT_RE = re.compile(
+    r"\s([가-힣A-Za-z0-9]{0,12}(?:지역본부|광역본부|본부|교육센터|지원센터|센터|지회|지부|산학협력단|사업단|지사|사업소|"
+    r"지점|사업부문|부문))(?=[\s,.·(]|(?:은|는|이|가|와|과|의|도|을|를|에서|로|으로|와의|과의)(?:[\s,.·)]|$)|$)")
 _DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
 
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "께서"})
@@ -111,6 +117,7 @@ class Trailing:
     paren: tuple[int, int] | None = None
     has_count: bool = False
     has_deung: bool = False
+    unit: tuple[int, int] | None = None  # a part of the organisation written after it ('KT 대구경북광역본부')
 
 
 @dataclass
@@ -224,11 +231,19 @@ def trailing(text: str, end: int) -> Trailing:
     """What follows a name: '(대표이사 김영섭)와', ' 6개사와', ' 등과도', '는'."""
     t = Trailing(end=end)
     pos = end
-    if pos < len(text) and text[pos] in "([（":
-        close = matching_close(text, pos)
-        if close is not None:
-            t.paren = (pos, close + 1)
-            pos = close + 1
+    for _ in range(2):  # 'A(B) 광역본부와', 'A 상하수도본부(본부장 X)는'
+        if pos < len(text) and text[pos] in "([（" and t.paren is None:
+            close = matching_close(text, pos)
+            if close is not None:
+                t.paren = (pos, close + 1)
+                pos = close + 1
+                continue
+        u = _UNIT_RE.match(text, pos)
+        if u and t.unit is None:
+            t.unit = (u.start(1), u.end())
+            pos = u.end()
+            continue
+        break
     for _ in range(2):  # 'A, B 3개 기관과', 'A, B 등 3개 기관과', 'MTS 6개사와'
         m = _COUNT_AFTER_RE.match(text, pos)
         if m and not t.has_count and (m.end() >= len(text) or not text[m.end()].isdigit()):

@@ -41,6 +41,7 @@ from .org_phrases import (
     is_credit_paren,
     link_groups,
     speech_spans,
+    trailing,
 )
 from .kiwi import tokenize
 from .types import OrgMention, Sentence
@@ -88,12 +89,24 @@ class _Slot:
 
 
 def _slots(sa: SentenceAnalysis) -> list[_Slot]:
+    """One slot per candidate; coordination is read over the names outside parentheses, and a part written
+    after an organisation ('KT 대구경북광역본부') is that organisation's, not a name of its own."""
     cands = sorted(sa.candidates, key=lambda c: c.start)
-    trails, gids = link_groups(sa.text, [(c.start, c.end) for c in cands])
-    out = []
-    for c, t, g in zip(cands, trails, gids):
-        out.append(_Slot(c, t.particle, g, t.paren, enclosing_paren(sa.text, c.start, c.end), t.has_count,
-                         t.has_deung, t.end))
+    in_paren = [enclosing_paren(sa.text, c.start, c.end) for c in cands]
+    outer = [i for i, p in enumerate(in_paren) if p is None]
+    trails, gids = link_groups(sa.text, [(cands[i].start, cands[i].end) for i in outer])
+    out: list[_Slot] = []
+    unit_span: tuple[int, int] | None = None
+    by_index = dict(zip(outer, zip(trails, gids)))
+    for i, c in enumerate(cands):
+        if unit_span and unit_span[0] <= c.start and c.end <= unit_span[1]:
+            continue
+        if i in by_index:
+            t, g = by_index[i]
+            unit_span = t.unit or unit_span
+        else:
+            t, g = trailing(sa.text, c.end), -1 - i
+        out.append(_Slot(c, t.particle, g, t.paren, in_paren[i], t.has_count, t.has_deung, t.end))
     return out
 
 
