@@ -47,8 +47,10 @@ ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("auditor", re.compile(r"공동\s?감사|감사(?:사|기관)|감사(?=(?:로|는|에는|를\s?맡)\s)")),
     ("supporter", re.compile(
         r"지원(?:을|를)?\s?전담(?:하는|할|한)?|전담\s?(?:지원\s?)?기관|지원\s?기관|후원(?:\s?기관|사)?|협력\s?기관|사무국")),
-    ("lead", re.compile(r"주관\s?기관|주관사|주관\s?기업|대표\s?기관|총괄\s?기관|주관(?:하는|하고|하며|한)|이끄는|주도하는")),
-    ("member", re.compile(r"참여\s?기관|참여\s?기업|참여사|회원사|회원\s?기관|창립\s?(?:회원|멤버|기관)|구성\s?기관")),
+    ("lead", re.compile(r"주관\s?기관|주관사|주관\s?기업|대표\s?기관|총괄\s?기관|주관(?:하는|하고|하며|한)|이끄는|주도하는"
+                        r"|(?:대표|주관)\s?사업자|대표\s?사")),
+    ("member", re.compile(r"참여\s?기관|참여\s?기업|참여사|회원사|회원\s?기관|창립\s?(?:회원|멤버|기관)|구성\s?기관"
+                          r"|수요\s?기관|참여\s?사업자|공동\s?수행\s?기관|실증\s?기관")),
 )
 ROLE_STRENGTH = {"co_chair": 4, "auditor": 4, "lead": 3, "supporter": 2, "member": 1}
 
@@ -63,7 +65,7 @@ def has_partner_cue(text: str) -> bool:
 
 
 _BEFORE_TAIL_RE = re.compile(r"(?:으로는|으로|로는|로|인|은|는|에는|엔|에|:|을 맡은|를 맡은|과|와)?\s*")
-_AFTER_HEAD_RE = re.compile(r"\s*(?:등\s?)?(?:\d+\s?개\s?(?:사|기관|기업)?\s?)?")
+_AFTER_HEAD_RE = re.compile(r"\s*(?:등\s?)?(?:\d+\s?개\s?(?:사|기관|기업)?\s?)?(?:초대|신임|새|차기|각각|모두)?\s?")
 
 
 def role_cue_before(text: str, start: int) -> str | None:

@@ -432,7 +432,12 @@ def word_kind(w: Word) -> str:
             return "weak"  # Latin name: KT, LG, C&P, DKI
         if "NNP" in w.tags or "SH" in w.tags:
             return "weak"
+        if _MIXED_NAME_RE.fullmatch(t) and not any(lex.is_generic(x) for x in re.findall(r"[A-Za-z]+", t)):
+            return "weak"  # Latin and Hangul written as one word: iM뱅크, 삼정KPMG (not AI기반, IoT센서)
     return "other"
+
+
+_MIXED_NAME_RE = re.compile(r"(?:[A-Za-z]{2,}[가-힣]{2,}|[가-힣]{2,}[A-Za-z]{2,})")
 
 
 def _name_like(w: Word) -> bool:
@@ -485,6 +490,9 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
         w = ws[0]
         return [Candidate(w.start, w.end, w.text, "anaphor", persons=tuple(persons))]
     kinds = [word_kind(w) for w in ws]
+    if len(ws) >= 2 and kinds[-1] == "generic" and kinds[-2] == "weak" and re.fullmatch(r"[A-Za-z]+", ws[-1].text) \
+            and re.fullmatch(r"[A-Za-z&]+", ws[-2].text):
+        kinds[-1] = "weak"  # 'SK AX', 'LG AI': a Latin acronym after a Latin name is part of the name
     taken_until = -1
     for k, (w, kind) in enumerate(zip(ws, kinds)):
         is_head = k == len(ws) - 1
@@ -597,6 +605,25 @@ def _split_glued(toks: tuple) -> tuple:
                 out.append(tok)
         else:
             out.append(tok)
+    return _join_unspaced_coordination(tuple(out))
+
+
+def _join_unspaced_coordination(toks: tuple) -> tuple:
+    """'한글과컴퓨터가': Kiwi reads 과/와 between two nouns written without a space as coordination, but Korean
+    writes coordination with a space ('한글과 컴퓨터'); written solid, the three are one name."""
+    out: list[tuple] = []
+    i = 0
+    while i < len(toks):
+        a = toks[i]
+        if (i + 2 < len(toks) and a[1] in ("NNG", "NNP") and toks[i + 1][1] == "JC" and toks[i + 1][0] in ("과", "와")
+                and toks[i + 2][1] in ("NNG", "NNP") and a[2] + a[3] == toks[i + 1][2]
+                and toks[i + 1][2] + toks[i + 1][3] == toks[i + 2][2]):
+            c = toks[i + 2]
+            out.append((a[0] + toks[i + 1][0] + c[0], "NNP", a[2], c[2] + c[3] - a[2]))
+            i += 3
+            continue
+        out.append(a)
+        i += 1
     return tuple(out)
 
 
