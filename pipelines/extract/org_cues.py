@@ -34,7 +34,10 @@ _AGREEMENT_REL = (REL_SIGNING_VERB + r"\s?[‘'\"“「『<〈《]?[^’'\"”�
 # headline style without a verb: 'A·B·C, … MOU', 'A-B, 스마트시티 업무협약 체결…'
 _AGREEMENT_HEADLINE = (r"(?:업무\s?협약|협약|MOU|양해각서|맞손|업무제휴)(?:\s?\([^)]{0,20}\))?" + _CLOSE_QUOTE
                        + r"(?:\s?체결|\s?맺어)?\s*(?:…|\.\.\.|$)")
-AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}|{COLLAB_VERB}")
+# the ceremony said instead of the signing: '협약식을 가졌다', '협약식과 발대식을 열었다', '협약식이 … 열렸다'
+_AGREEMENT_CEREMONY = (AGREEMENT_NOUN + r"\s?(?:체결|서명)?식(?:[과와]\s?[가-힣]{1,8}식)?"
+                       r"(?:(?:을|를)\s?(?:가졌|갖|열|개최|진행)|이\s?[^.]{0,40}?(?:열렸|열려|개최됐|개최되|진행됐))")
+AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}|{_AGREEMENT_CEREMONY}|{COLLAB_VERB}")
 CONSORTIUM_RE = re.compile(r"컨소시엄")
 JV_NOUN_RE = re.compile(r"SPC|특수목적법인|합작\s?법인|합작\s?회사|합작사|조인트\s?벤처|공동\s?출자|합작")
 JV_VERB_RE = re.compile(r"설립|출자|출범|세우|세운|만들|발족")

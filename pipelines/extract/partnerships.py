@@ -89,6 +89,9 @@ class _Frame:
     ptype: str
     name: str | None
     members: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # key -> (member, role, sentence_no)
+    # the lone subject of the sentence that opened it ('도는 … 협약식을 열었다'), who leads once members are named
+    pending_lead: tuple[str, int] | None = None
+    opened_at: int = -1
 
     def add(self, member: str, role: str, sentence_no: int) -> None:
         key = re.sub(r"주식회사|\(주\)|㈜", "", squash(member))
@@ -285,6 +288,8 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
     last_group_frame: _Frame | None = None  # most recent alliance/consortium, for role sentences
     abbrev: dict[str, str] = {}
     main_actor: str | None = None
+    last_frame: _Frame | None = None
+    last_frame_sno = -1
     for s in sentences:
         mentions = by_sentence.get(s.sentence_no, [])
         single, double = quote_spans(s.text)
@@ -299,14 +304,61 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
                 pairs = _parties_roles("role" if ptype == "role" else ptype, s, unq, parties, main_actor)
                 if frame.ptype == "consortium":
                     pairs += _consortium_extras(s.text, mentions, parties)
-                for member, role in pairs:
-                    frame.add(member, role, s.sentence_no)
+                if not pairs and frame.ptype != "role":
+                    lone = _lone_subject(parties, unq)
+                    if lone is not None and frame.pending_lead is None:
+                        frame.pending_lead = (lone, s.sentence_no)
+                _add_pairs(frame, pairs, s.sentence_no)
                 if frame.ptype in ("alliance", "consortium"):
                     last_group_frame = frame
+                last_frame = frame
+                frame.opened_at = s.sentence_no if frame.opened_at < 0 else frame.opened_at
+                last_frame_sno = s.sentence_no
+        elif last_frame is not None and s.sentence_no - last_frame_sno <= _FOLLOW_UP_SENTENCES and _JOINED_RE.search(unq):
+            # 'X에는 A, B, C 등 …이 참여했다' after the sentence that opened the partnership: its members
+            parties = [p for p in _parties(s, mentions, single + double) if not _in_credit(s.text, p)]
+            joined = _joined_group(unq, parties)
+            if joined:
+                _add_pairs(last_frame, [(p.mention.resolved, "member") for p in joined], s.sentence_no)
         subjects = [m for m in mentions if m.is_subject and not inside(double + single, m.start, m.end)]
         if subjects:
             main_actor = subjects[0].resolved
     return _rows(frames)
+
+
+_FOLLOW_UP_SENTENCES = 5
+_JOINED_RE = re.compile(r"(?:참여|참가|합류|동참)(?:했|하였|한다|하며|하고|해|하기로|한|할)|이름을\s?올렸|함께(?:했|한다|하며|하고)")
+
+
+def _lone_subject(parties: list[_Party], unq: str) -> str | None:
+    groups = _groups(parties)
+    subj = [g for g in groups if g[-1].particle in SUBJECT_PARTICLES and not role_cue_before(unq, g[0].start)]
+    if len(subj) == 1 and len(subj[0]) == 1 and len(groups) == 1:
+        return subj[0][0].mention.resolved
+    return None
+
+
+def _joined_group(unq: str, parties: list[_Party]) -> list[_Party]:
+    """The list that joins in a follow-up sentence: two or more names (or a counted list) as the subject of the
+    joining verb, with no role word before it (roles are read by the role sentences)."""
+    for g in _groups(parties):
+        last = g[-1]
+        if last.particle not in SUBJECT_PARTICLES | {"도"}:
+            continue
+        if len(g) < 2 and not (last.has_deung or last.has_count):
+            continue
+        if _JOINED_RE.search(unq, last.after) and not _SELECTOR_RE.search(unq, last.after):
+            return g
+    return []
+
+
+def _add_pairs(frame: _Frame, pairs: list[tuple[str, str]], sentence_no: int) -> None:
+    for member, role in pairs:
+        frame.add(member, role, sentence_no)
+    if frame.pending_lead and frame.members and len(frame.members) >= 1:
+        lead, sno = frame.pending_lead
+        frame.pending_lead = None
+        frame.add(lead, "lead", sno)
 
 
 def _in_credit(text: str, p: _Party) -> bool:
