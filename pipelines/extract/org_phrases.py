@@ -84,6 +84,7 @@ _KIND_TAIL_RE = re.compile(rf"(?!\s?(?:참여|주관|수요|협력|회원|후원
 _UNIT_RE = re.compile(
     r"\s([가-힣A-Za-z0-9]{0,12}(?:지역본부|광역본부|본부|교육센터|지원센터|센터|지회|지부|산학협력단|사업단|지사|사업소|"
     r"지점|사업부문|부문))(?=[\s,.·(]|(?:은|는|이|가|와|과|의|도|을|를|에서|로|으로|와의|과의)(?:[\s,.·)]|$)|$)")
+_INCLUDING_RE = re.compile(r"\s?(?:비롯해|비롯한|비롯하여|비롯, |포함해|포함한|포함하여)\s?")
 _DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
 
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "께서"})
@@ -108,6 +109,9 @@ class Candidate:
     followed_by_partner_word: bool = False  # 'KT 컨소시엄'
     persons: tuple[str, ...] = ()  # person names seen next to a title in this run
     lg_name: str | None = None  # full local-government name when the candidate is one
+    # with a person and title after the name ('한빛정보통신 박영수 대표와'): the span runs to the title, so the
+    # particle read after it is the organisation's; the name itself ends here
+    name_end: int = 0
 
 
 @dataclass
@@ -118,6 +122,7 @@ class Trailing:
     has_count: bool = False
     has_deung: bool = False
     unit: tuple[int, int] | None = None  # a part of the organisation written after it ('KT 대구경북광역본부')
+    opens_list: bool = False  # 'A를 비롯해 …': the names that follow are in A's list
 
 
 @dataclass
@@ -257,6 +262,18 @@ def trailing(text: str, end: int) -> Trailing:
             continue
         break
     m = _PARTICLE_RE.match(text, pos)
+    if m and m.group(0) in ("을", "를") and _INCLUDING_RE.match(text, m.end()):
+        # 'A를 비롯해 B, C와' / 'A를 비롯한 6개 기관과': A opens the list that follows
+        pos = _INCLUDING_RE.match(text, m.end()).end()
+        t.opens_list = True
+        k = _KIND_TAIL_RE.match(text, pos)
+        if k and _PARTICLE_RE.match(text, k.end()):
+            t.has_count = True
+            pos = k.end()
+            m = _PARTICLE_RE.match(text, pos)
+        else:
+            t.end = pos
+            return t
     if m is None and (t.has_deung or t.has_count):
         k = _KIND_TAIL_RE.match(text, pos)
         if k and _PARTICLE_RE.match(text, k.end()):
@@ -469,8 +486,10 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
     while len(ws) >= 2 and is_title(ws[0].text) and is_person_like(ws[1]):
         persons.append(ws[1].text)
         ws = ws[2:]
+    title_end = 0
     if ws and is_title(ws[-1].text):
         title = ws[-1].text.rstrip("들") or ws[-1].text
+        title_end = ws[-1].end
         ws = ws[:-1]
         if lg_head_title(title):
             return [Candidate(0, 0, "", "person", persons=tuple(persons + [w.text for w in ws if is_person_like(w)]))]
@@ -481,7 +500,10 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
                 cut = i
         if cut is not None:
             persons.append(ws[cut].text)
-            ws = ws[cut + 1:]
+            # '황용국 블루바이저 대표': the organisation follows the person; '한빛정보통신 박영수 대표': it precedes
+            before = cut == len(ws) - 1 and cut > 0 and word_kind(ws[cut - 1]) not in ("generic",) \
+                and not is_title(ws[cut - 1].text)
+            ws = ws[:cut] if before else ws[cut + 1:]
         affiliation = title in COMPANY_HEAD_TITLES and bool(ws)
     out: list[Candidate] = []
     if not ws:
@@ -490,6 +512,8 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
         w = ws[0]
         return [Candidate(w.start, w.end, w.text, "anaphor", persons=tuple(persons))]
     kinds = [word_kind(w) for w in ws]
+    if affiliation and kinds[-1] == "other" and re.fullmatch(r"[가-힣A-Za-z0-9&]{2,}", ws[-1].text):
+        kinds[-1] = "weak"  # the organisation of a company head ('한빛정보통신 박영수 대표')
     if len(ws) >= 2 and kinds[-1] == "generic" and kinds[-2] == "weak" and re.fullmatch(r"[A-Za-z]+", ws[-1].text) \
             and re.fullmatch(r"[A-Za-z&]+", ws[-2].text):
         kinds[-1] = "weak"  # 'SK AX', 'LG AI': a Latin acronym after a Latin name is part of the name
@@ -512,6 +536,8 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
                 span_kind = "weak"
             cand = Candidate(ws[a].start, w.end, "", span_kind, persons=tuple(persons))
             cand.affiliation = affiliation and is_head
+            if is_head and title_end:
+                cand.name_end, cand.end = cand.end, title_end
             cand.followed_by_partner_word = bool(nxt.endswith(_PARTNER_WORDS))
             cand.lg_name = lg_of_word(w.text) if a == k else None
             out.append(cand)
@@ -528,7 +554,8 @@ def _extend_left(ws: list[Word], kinds: list[str], k: int, floor: int) -> int:
     while a - 1 > floor and kinds[a - 1] == "weak" and _name_like(ws[a - 1]):
         a -= 1
     b = a
-    while b - 1 > floor and a - b < 2 and kinds[b - 1] == "other" and re.fullmatch(r"[가-힣]+", ws[b - 1].text):
+    while b - 1 > floor and a - b < 2 and kinds[b - 1] == "other" and re.fullmatch(r"[가-힣]+", ws[b - 1].text) \
+            and not re.search(r"(?:인|이자)$", ws[b - 1].text):  # '입주사인 누리비전': an apposition, not a name
         b -= 1
         if b - 1 > floor and kinds[b - 1] in ("weak", "strong") and _name_like(ws[b - 1]) and kinds[k] != "short_lg":
             return b - 1
@@ -561,7 +588,7 @@ def analyse(text: str) -> SentenceAnalysis:
             sa.persons.update(c.persons)
             if c.kind == "person":
                 continue
-            c.text = text[c.start:c.end]
+            c.text = text[c.start:c.name_end or c.end]
             sa.candidates.append(c)
     legal = _legal_form_names(head, toks)
     if legal:
@@ -704,7 +731,9 @@ def link_groups(text: str, spans: list[tuple[int, int]]) -> tuple[list[Trailing]
         if t.has_deung or nxt_start < t.end:
             continue
         between = text[t.end:nxt_start]
-        if t.particle in ("와", "과", "하고", "및"):
+        if t.opens_list:
+            ok = between.strip() == "" or _DESCRIBED_SEP_RE.match("," + between) is not None
+        elif t.particle in ("와", "과", "하고", "및"):
             ok = between.strip() == ""
         elif t.particle == "":
             ok = _LIST_SEP_RE.match(between) is not None or (

@@ -289,7 +289,8 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                     resolved = owner[1]
             emitted.append((sl, resolved))
         for sl, resolved in emitted:
-            is_subj = sl.group in subject_groups and sl.in_paren is None
+            # a titled person's organisation ('박성진 강원도 디지털산업과장은') is not the sentence's subject
+            is_subj = sl.group in subject_groups and sl.in_paren is None and not sl.cand.name_end
             c = sl.cand
             out.append(OrgMention(sentence_no=s.sentence_no, mention_no=mention_no, surface=c.text, resolved=resolved,
                                   is_subject=is_subj, start=c.start, end=c.end))
