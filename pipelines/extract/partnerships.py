@@ -203,7 +203,14 @@ def _cue_pos(unq: str, ptype: str) -> int:
     rx = {"consortium": CONSORTIUM_RE, "joint_venture": JV_NOUN_RE, "alliance": ALLIANCE_RE,
           "agreement": AGREEMENT_RE}.get(ptype)
     m = rx.search(unq) if rx else None
+    if m and ptype in ("consortium", "alliance", "joint_venture") and _TOPIC_AFTER_RE.match(unq, m.end()):
+        # '컨소시엄에는 A, B가 참여한다' / 'SPC에는 A가 50%를 출자했다': the word is the topic, the verb decides
+        return len(unq)
     return m.start() if m else len(unq)
+
+
+_TOPIC_AFTER_RE = re.compile(r"[가-힣]{0,4}?(?:에는|에|은|는|의)\s")
+_SHARE_RE = re.compile(r"\s?(?:가|이|는|은)?\s?\d+(?:\.\d+)?\s?%")
 
 
 def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], main_actor: str | None,
@@ -235,6 +242,12 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
         listed = [p for g in free if g is not subj and g[-1].particle not in _PARTNER_PARTICLES
                   and (g[-1].has_deung or g[-1].has_count or _MADE_OF_RE.match(unq, g[-1].after)) for p in g]
         out += [(p.mention.resolved, "member") for p in listed]
+    if ptype == "joint_venture":
+        # 'SPC에는 A가 50%, B가 30%를 출자했다': every name with a share owns part of it
+        shares = [p for g in free for p in g if _SHARE_RE.match(unq, g[-1].after if p is g[-1] else p.end)
+                  or _SHARE_RE.match(unq, p.end)]
+        if len(shares) >= 2:
+            return out + [(p.mention.resolved, "member") for p in shares]
     joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
     if ptype in ("alliance",):
         if subj and joins:
