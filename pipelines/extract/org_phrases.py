@@ -424,6 +424,8 @@ def suffix_strong(w: Word) -> bool:
         # words ending in 부 are mostly parts of things (중심부, 편집부) and the real ones are known names
         shortest = 4 if sfx == "부" else 3
         return len(word) >= shortest and not word.endswith(_BAD_ENDINGS[sfx]) and not re.search(r"\d", word)
+    if sfx == "사업단":
+        return len(word) >= 6 and not re.search(r"\d", word)
     if sfx == "대":
         return w.tags == ("NNP",) and 2 <= len(word) <= 5
     if sfx in _AMBIGUOUS_SUFFIXES:
