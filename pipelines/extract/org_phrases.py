@@ -736,7 +736,9 @@ def link_groups(text: str, spans: list[tuple[int, int]]) -> tuple[list[Trailing]
         if t.opens_list:
             ok = between.strip() == "" or _DESCRIBED_SEP_RE.match("," + between) is not None
         elif t.particle in ("와", "과", "하고", "및"):
-            ok = between.strip() == ""
+            # 'A와 B', 'A와 영상분석 스타트업 B': a short descriptor of what B is may stand between
+            ok = between.strip() == "" or (_DESCRIBED_SEP_RE.match("," + between) is not None
+                                           and not _ROLE_WORD_RE.search(between))
         elif t.particle == "":
             ok = _LIST_SEP_RE.match(between) is not None or (
                 _DESCRIBED_SEP_RE.match(between) is not None and not _ROLE_WORD_RE.search(between))

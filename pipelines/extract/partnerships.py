@@ -227,6 +227,10 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
             roled.add(id(g))
     if ptype == "role":
         return out
+    if ptype == "agreement" and not any(id(g) not in roled and g[0].start < cue for g in groups):
+        # '‘…’ 업무협약식이 16일 열려 A와 B, C가 협약서에 서명했다': the ceremony comes first, the signing after
+        later = [m.start() for m in AGREEMENT_RE.finditer(unq) if m.start() > cue]
+        cue = later[-1] if later else cue
     free = [g for g in groups if id(g) not in roled and g[0].start < cue + 40]
     subj = next((g for g in free if g[-1].particle in SUBJECT_PARTICLES and g[0].start < cue), None)
     if ptype == "agreement" and _REL_VERB_RE.match(unq, cue):
