@@ -247,6 +247,7 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                  for c in analyses[s.sentence_no].candidates if c.lg_name]
 
     out: list[OrgMention] = []
+    abbrevs: dict[str, str] = {}  # a name given in parentheses after another: the same organisation
     seen: list[_LgSeen] = []
     order = 0
     for s in sentences:
@@ -287,6 +288,9 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                 owner = next((e for e in emitted if e[0].paren == sl.in_paren), None)
                 if owner and sa.text[sl.in_paren[0] + 1:sl.in_paren[1] - 1].strip() == c.text:
                     resolved = owner[1]
+                    abbrevs.setdefault(c.text, resolved)
+            elif c.text in abbrevs and resolved == c.text:
+                resolved = abbrevs[c.text]  # 'NSIC는 …' after '송도국제도시개발유한회사(NSIC)'
             emitted.append((sl, resolved))
         for sl, resolved in emitted:
             # a titled person's organisation ('박성진 강원도 디지털산업과장은') is not the sentence's subject
@@ -299,4 +303,34 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
             if lg:
                 order += 1
                 seen.append(_LgSeen(lg, is_subj, order))
-    return out
+    return _fold_short_forms(out)
+
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _fold_short_forms(mentions: list[OrgMention]) -> list[OrgMention]:
+    """A short form resolves to the full name written in the same article: '인천경제청' → 인천경제자유구역청,
+    '마이크로소프트' → 한국마이크로소프트, '광주시' → 광주광역시. A short form is Hangul, 3+ characters, and either the
+    full name without a leading 한국/국립/대한, or its characters in order with the same first and last character.
+    When several full names fit, the one named most often wins; a short form that is itself the full name of a
+    local government named alone stays."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.resolved] = counts.get(m.resolved, 0) + 1
+    names = sorted(counts, key=len, reverse=True)
+    fold: dict[str, str] = {}
+    for short in names:
+        if len(short) < 3 or not re.fullmatch(r"[가-힣]+", short):
+            continue
+        fits = [full for full in names if len(full) > len(short) and re.fullmatch(r"[가-힣]+", full) and (
+            full in ("한국" + short, "국립" + short, "대한" + short)
+            or (full[0] == short[0] and full[-1] == short[-1] and _is_subsequence(short, full)))]
+        if fits:
+            fold[short] = max(fits, key=lambda f: (counts[f], len(f)))
+    for m in mentions:
+        m.resolved = fold.get(m.resolved, m.resolved)
+    return mentions

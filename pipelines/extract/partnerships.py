@@ -39,6 +39,7 @@ from .org_cues import (
     JV_NOUN_RE,
     JV_VERB_RE,
     ROLE_CUES,
+    ROLE_TAKEN_RE,
     REL_SIGNING_VERB,
     ROLE_STRENGTH,
     role_cue_after,
@@ -254,6 +255,12 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
             return out + [(p.mention.resolved, "member") for p in shares]
     joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
     if ptype in ("alliance",):
+        taken = ROLE_TAKEN_RE.search(unq)
+        if taken and not out and not partners:
+            # '(NHN은) 지난 5월부터 광주 AI산업발전협의체의 회장사를 맡아': the subject, or the article's main actor
+            role = next((r for r, rx in ROLE_CUES if rx.match(taken.group(1))), "member")
+            who = [p.mention.resolved for p in subj] if subj else ([main_actor] if main_actor else [])
+            return out + [(w, role) for w in who]
         if subj and joins:
             out += [(p.mention.resolved, "member") for p in subj]
         if partners and (joins or subj):
