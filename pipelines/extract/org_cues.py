@@ -40,7 +40,7 @@ _AGREEMENT_CEREMONY = (AGREEMENT_NOUN + r"\s?(?:체결|서명)?식(?:[과와]\s?
 AGREEMENT_RE = re.compile(f"{_AGREEMENT_FWD}|{_AGREEMENT_REL}|{_AGREEMENT_HEADLINE}|{_AGREEMENT_CEREMONY}|{COLLAB_VERB}")
 CONSORTIUM_RE = re.compile(r"컨소시엄")
 JV_NOUN_RE = re.compile(r"SPC|특수목적법인|합작\s?법인|합작\s?회사|합작사|조인트\s?벤처|공동\s?출자|합작")
-JV_VERB_RE = re.compile(r"설립|출자|출범|세우|세운|만들|발족")
+JV_VERB_RE = re.compile(r"설립|출자|출범|세우|세운|만들|발족|지분")
 ALLIANCE_WORD = r"(?:얼라이언스|협의체|연합체|포럼|협의회|동맹)"
 ALLIANCE_RE = re.compile(ALLIANCE_WORD)
 # taking a seat in it: '협의체의 회장사를 맡아', '의장사로 선임됐다'
@@ -78,8 +78,8 @@ def role_cue_before(text: str, start: int) -> str | None:
     window = text[max(0, start - 18):start]
     for role, rx in ROLE_CUES:
         for m in rx.finditer(window):
-            if _BEFORE_TAIL_RE.fullmatch(window[m.end():]):
-                return role
+            if _BEFORE_TAIL_RE.fullmatch(window[m.end():]) and not re.search(r"[을를]\s?$", window[:m.start()]):
+                return role  # ('KT를 주관사로 A, B가': the role is KT's, not the list's)
     return None
 
 

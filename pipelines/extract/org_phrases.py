@@ -75,14 +75,14 @@ _PARTICLE_RE = re.compile("(?:" + "|".join(_PARTICLES) + r")(?=[\s,.·)\]’”'
 _COUNT_AFTER_RE = re.compile(rf"\s?{COUNT_WORD_RE}")
 # what may follow '등' or a count before the list's particle: descriptors, a count, kinds of organisation
 # ('등 정부 5개 기관과', '등 40개 기업·기관과', '등 자치단체와 유관기관, 지역 병원, 민간기업이', '세 기관은')
-_KIND_ITEM = (r"(?:[가-힣A-Za-z]{1,8}\s){0,2}(?:(?:\d+\s?(?:개|곳)?|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?)?"
-              rf"{KIND_NOUN_RE}(?:[·ㆍ]{KIND_NOUN_RE})*")
+_KIND_ITEM = (r"(?:[가-힣A-Za-z]{1,8}\s){0,2}(?:(?:\d+\s?여?\s?(?:개|곳)?|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?)?"
+              rf"{KIND_NOUN_RE}(?:[·ㆍ]{KIND_NOUN_RE})*(?:\s?\d+\s?여?\s?(?:개\s?)?(?:곳|개사|사|개)?)?")
 _KIND_TAIL_RE = re.compile(rf"(?!\s?(?:참여|주관|수요|협력|회원|후원|참가|지원|전담|대표|총괄|구성|창립))\s?[·ㆍ]?(?:{_KIND_ITEM}(?:\s?[,·]\s?|(?:와|과|및)\s|\s및\s))*{_KIND_ITEM}")
 # a part of an organisation written right after it: its regional office, centre, division or university
 # foundation ('제주특별자치도 상하수도본부는', '한국교통안전공단 시흥드론교육센터가', '건양대학교 산학협력단'); the
 # organisation is the party, the particle after the part is its particle
 _UNIT_RE = re.compile(
-    r"\s([가-힣A-Za-z0-9]{0,12}(?:지역본부|광역본부|본부|교육센터|지원센터|센터|지회|지부|산학협력단|사업단|지사|사업소|"
+    r"\s([가-힣A-Za-z0-9]{0,12}(?:지역본부|광역본부|본부|교육센터|지원센터|센터|지회|지부|산학협력단|사업단|지사|사업소|캠퍼스|"
     r"지점|사업부문|부문))(?=[\s,.·(]|(?:은|는|이|가|와|과|의|도|을|를|에서|로|으로|와의|과의)(?:[\s,.·)]|$)|$)")
 _INCLUDING_RE = re.compile(r"\s?(?:비롯해|비롯한|비롯하여|비롯, |포함해|포함한|포함하여)\s?")
 _DEUNG_RE = re.compile(r"\s?등(?=[\s,.]|[과와이은을의도에]|$)")
@@ -436,8 +436,8 @@ def suffix_strong(w: Word) -> bool:
 def word_kind(w: Word) -> str:
     lex = lexicon()
     t = w.text
-    if lex.is_generic(t) or _DATE_WORD_RE.match(t) or _COUNT_RE.match(t):
-        return "generic"
+    if lex.is_generic(t) or _DATE_WORD_RE.match(t) or _COUNT_RE.match(t) or t.startswith(_PARTNER_WORDS):
+        return "generic"  # (a partnership word with a particle Kiwi kept: '얼라이언스에')
     if lg_of_word(t):
         return "strong"
     if lex.is_known(t):

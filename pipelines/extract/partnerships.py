@@ -64,7 +64,7 @@ _SELECTOR_RE = re.compile(r"(?:선정|선발|지정|낙점|채택|발표)(?:했|
 _REL_VERB_RE = re.compile(REL_SIGNING_VERB)
 _JV_AGREEMENT_RE = re.compile("(?:" + JV_NOUN_RE.pattern + r")\s?(?:설립|출자|공동\s?설립)\s?(?:을\s?위한\s?)?(?:업무\s?)?(?:협약|MOU|양해각서)")
 _MADE_OF_RE = re.compile(r"\s?(?:기관|기업|업체|대학|곳|개사)?\s?(?:으로|로)\s?(?:구성|이뤄|이루어|꾸려|짜여)")
-_JOIN_RE = re.compile(r"참여|합류|가입|참가")
+_JOIN_RE = re.compile(r"참여|합류|가입|참가|이름을\s?올|동참|함께(?:했|한다|하며|하고)")
 _NAME_STOP_WORDS = frozenset("이날 오늘 특히 또 또한 지난 새로 공식 이번 올해 향후 초대 이후 해당 관련 가칭 신규".split())
 _ALLIANCE_NAME_RE = re.compile(
     r"((?:[0-9A-Za-z가-힣·&\-]+\s){0,3}[0-9A-Za-z가-힣·&\-]*" + ALLIANCE_WORD + r")(?=(?:은|는|이|가|을|를|의|에|에서|에는|로|으로|와|과|도|측|이다|인)?(?:[\s,.)(’'\"”]|$))"
@@ -204,7 +204,8 @@ def _cue_pos(unq: str, ptype: str) -> int:
     rx = {"consortium": CONSORTIUM_RE, "joint_venture": JV_NOUN_RE, "alliance": ALLIANCE_RE,
           "agreement": AGREEMENT_RE}.get(ptype)
     m = rx.search(unq) if rx else None
-    if m and ptype in ("consortium", "alliance", "joint_venture") and _TOPIC_AFTER_RE.match(unq, m.end()):
+    if m and ptype in ("consortium", "alliance", "joint_venture") and any(
+            _TOPIC_AFTER_RE.match(unq, x.end()) for x in rx.finditer(unq)):
         # '컨소시엄에는 A, B가 참여한다' / 'SPC에는 A가 50%를 출자했다': the word is the topic, the verb decides
         return len(unq)
     return m.start() if m else len(unq)
