@@ -123,6 +123,10 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
     admitted: set[str] = set()
     for sa in analyses.values():
         slots = _slots(sa)
+        for m in slots:
+            # '컨소시엄(누리소프트·가온테크·한밭대학교)': a list in parentheses after a partnership word
+            if m.cand.kind in ("weak", "plain") and m.in_paren and _member_paren(sa.text, m.in_paren):
+                admitted.add(squash(m.cand.text))
         # a quoted agreement title still states a signing: '…와 ‘… 업무협약’을 체결했다'
         cue = has_partner_cue(_unquoted(sa)) or AGREEMENT_RE.search(_unquoted(sa, single=False)) is not None
         groups: dict[int, list[_Slot]] = {}
@@ -154,6 +158,14 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
                     if m.cand.kind == "plain" and m.in_paren is None:
                         admitted.add(squash(m.cand.text))
     return admitted
+
+
+_MEMBER_PAREN_BEFORE_RE = re.compile(r"(?:컨소시엄|얼라이언스|협의체|연합체|SPC|특수목적법인|합작법인)\s?$")
+
+
+def _member_paren(text: str, paren: tuple[int, int]) -> bool:
+    inner = text[paren[0] + 1:paren[1] - 1]
+    return _MEMBER_PAREN_BEFORE_RE.search(text[:paren[0]]) is not None and re.search(r"[,·ㆍ]", inner) is not None
 
 
 def _headline_list(text: str, start: int, after: int) -> bool:

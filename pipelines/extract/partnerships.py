@@ -321,7 +321,11 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
         double = speech_spans(s.text, double)
         unq = _blank(s.text, double)  # speech is not where parties are stated; ‘names’ keep their cue words
         ptype = _sentence_type(unq)
-        if ptype is not None:
+        intro = _LIST_INTRO_RE.search(unq)
+        listed_frame = _introduced_list(s, unq, intro, mentions, single + double, frames) if intro else None
+        if listed_frame is not None:
+            last_frame, last_frame_sno = listed_frame, s.sentence_no
+        elif ptype is not None:
             parties = [p for p in _parties(s, mentions, single + double)]
             parties = [p for p in parties if not _in_credit(s.text, p)]
             frame = _frame_of(ptype, s.text, unq, parties, frames, last_group_frame, abbrev)
@@ -352,7 +356,31 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
 
 
 _FOLLOW_UP_SENTENCES = 5
+# a phrase that introduces the parties as a list: a relative clause or a role noun as the topic
+_LIST_INTRO_RE = re.compile(
+    r"(?:(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)(?:식)?(?:을|를|에)?\s?(?:맺은|체결한|참여한|참여하는|함께한|구성한|꾸린)\s?"
+    r"|(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)\s?참여\s?)"
+    r"(?:기관|기업|업체|곳|회원사|사|기관·기업|기업·기관|사업자|기관들|기업들)(?:은|는|으로는|로는|에는)\s"
+    r"|(?:협약|MOU|양해각서)(?:식)?에는\s(?=[^.]*(?:참여|참가|함께|이름을\s?올|서명))")
+_INTRO_TYPES = {"협약|MOU|양해각서": "agreement", "컨소시엄": "consortium", "얼라이언스|협의체": "alliance"}
 _JOINED_RE = re.compile(r"(?:참여|참가|합류|동참)(?:했|하였|한다|하며|하고|해|하기로|한|할)|이름을\s?올렸|함께(?:했|한다|하며|하고)")
+
+
+def _introduced_list(s: Sentence, unq: str, intro: re.Match, mentions: list[OrgMention],
+                     quotes: list[tuple[int, int]], frames: list[_Frame]) -> _Frame | None:
+    """'협약을 맺은 기관은 A, B, C다', '이번 협약 참여 기관은 A, B 등 3곳이다', '협약에는 A, B가 참여했다': the list
+    after the phrase are members; a 와/과 group before a relative clause ('시와 협약을 맺은 기관은') leads."""
+    parties = [p for p in _parties(s, mentions, quotes) if not _in_credit(s.text, p)]
+    listed = next((g for g in _groups(parties) if g[0].start >= intro.end()), [])
+    if not listed or not (len(listed) >= 2 or listed[-1].has_deung or listed[-1].has_count):
+        return None
+    kind = next(t for k, t in _INTRO_TYPES.items() if re.search(k, intro.group(0)))
+    frame = next((f for f in reversed(frames) if f.ptype == kind), None) or _frame_for(frames, kind, None)
+    before = [p for g in _groups(parties) if g[-1].end <= intro.start()
+              and g[-1].particle in COMITATIVE_PARTICLES for p in g]
+    pairs = [(p.mention.resolved, "lead") for p in before] + [(p.mention.resolved, "member") for p in listed]
+    _add_pairs(frame, pairs, s.sentence_no)
+    return frame
 
 
 def _lone_subject(parties: list[_Party], unq: str) -> str | None:
