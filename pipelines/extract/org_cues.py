@@ -78,8 +78,9 @@ def role_cue_before(text: str, start: int) -> str | None:
     window = text[max(0, start - 18):start]
     for role, rx in ROLE_CUES:
         for m in rx.finditer(window):
-            if _BEFORE_TAIL_RE.fullmatch(window[m.end():]) and not re.search(r"[을를]\s?$", window[:m.start()]):
-                return role  # ('KT를 주관사로 A, B가': the role is KT's, not the list's)
+            if (_BEFORE_TAIL_RE.fullmatch(window[m.end():]) and not re.search(r"[을를]\s?$", window[:m.start()])
+                    and not m.group(0).endswith(("하고", "하며"))):
+                return role  # not 'KT를 주관사로 A, B가' nor 'A가 주관하고 B, C가': there the role is KT's, A's
     return None
 
 

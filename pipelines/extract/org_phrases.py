@@ -703,7 +703,7 @@ def squash_text(s: str) -> str:
 
 # --- coordination ----------------------------------------------------------------------------------------
 
-_LIST_SEP_RE = re.compile(r"^\s*(?:(?:[,·ㆍ‧/、]|및|그리고|또는|혹은)\s*)+$")
+_LIST_SEP_RE = re.compile(r"^\s*(?:(?:[,·ㆍ‧/、]|및|그리고|또는|혹은)\s*)+$|^[-–]$")
 _ROLE_WORD_RE = re.compile(r"참여|주관|대표|협력|지원|전담|회원|후원|감사|의장|총괄")
 # 'A, 태양광 전문기업 B와' / 'A, 지역 스타트업인 B가': a comma, then a short descriptor of what B is
 _DESCRIBED_SEP_RE = re.compile(

@@ -361,8 +361,9 @@ _LIST_INTRO_RE = re.compile(
     r"(?:(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)(?:식)?(?:을|를|에)?\s?(?:맺은|체결한|참여한|참여하는|함께한|구성한|꾸린)\s?"
     r"|(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)\s?참여\s?)"
     r"(?:기관|기업|업체|곳|회원사|사|기관·기업|기업·기관|사업자|기관들|기업들)(?:은|는|으로는|로는|에는)\s"
-    r"|(?:협약|MOU|양해각서)(?:식)?에는\s(?=[^.]*(?:참여|참가|함께|이름을\s?올|서명))")
-_INTRO_TYPES = {"협약|MOU|양해각서": "agreement", "컨소시엄": "consortium", "얼라이언스|협의체": "alliance"}
+    r"|(?:협약|MOU|양해각서)(?:식)?에는\s(?=[^.]*(?:참여|참가|함께|이름을\s?올|서명))"
+    r"|(?:협약|참여|참가|구성|회원)\s?(?:기관|기업|업체|사|기관·기업|기업·기관)(?:\s?명단)?\s?:\s?")
+_INTRO_TYPES = {"협약|MOU|양해각서": "agreement", "컨소시엄": "consortium", "얼라이언스|협의체": "alliance", "": ""}
 _JOINED_RE = re.compile(r"(?:참여|참가|합류|동참)(?:했|하였|한다|하며|하고|해|하기로|한|할)|이름을\s?올렸|함께(?:했|한다|하며|하고)")
 
 
@@ -375,6 +376,8 @@ def _introduced_list(s: Sentence, unq: str, intro: re.Match, mentions: list[OrgM
     if not listed or not (len(listed) >= 2 or listed[-1].has_deung or listed[-1].has_count):
         return None
     kind = next(t for k, t in _INTRO_TYPES.items() if re.search(k, intro.group(0)))
+    if not kind:  # '참여기관 : A, B': the partnership the article is about
+        kind = frames[-1].ptype if frames else "agreement"
     frame = next((f for f in reversed(frames) if f.ptype == kind), None) or _frame_for(frames, kind, None)
     before = [p for g in _groups(parties) if g[-1].end <= intro.start()
               and g[-1].particle in COMITATIVE_PARTICLES for p in g]
