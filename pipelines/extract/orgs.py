@@ -123,9 +123,15 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
     admitted: set[str] = set()
     for sa in analyses.values():
         slots = _slots(sa)
+        owners = {m.paren: m for m in slots if m.paren is not None and m.cand.kind in ("strong", "weak")}
         for m in slots:
             # '컨소시엄(누리소프트·가온테크·한밭대학교)': a list in parentheses after a partnership word
             if m.cand.kind in ("weak", "plain") and m.in_paren and _member_paren(sa.text, m.in_paren):
+                admitted.add(squash(m.cand.text))
+            # '송도국제도시개발유한회사(NSIC)': the other name of a known organisation is a name wherever it is written
+            owner = owners.get(m.in_paren) if m.in_paren else None
+            if m.cand.kind == "weak" and owner is not None \
+                    and sa.text[m.in_paren[0] + 1:m.in_paren[1] - 1].strip() == m.cand.text:
                 admitted.add(squash(m.cand.text))
         # a quoted agreement title still states a signing: '…와 ‘… 업무협약’을 체결했다'
         cue = has_partner_cue(_unquoted(sa)) or AGREEMENT_RE.search(_unquoted(sa, single=False)) is not None
