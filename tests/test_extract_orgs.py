@@ -30,8 +30,12 @@ def test_list_particles_and_counts_are_stripped() -> None:
 
 
 def test_person_with_title_is_not_an_organisation_but_the_affiliation_is() -> None:
-    got = _surfaces("김철수 수원시장은 이날 홍길동 한빛소프트 대표와 만났다.")
-    assert got == ["한빛소프트"]
+    got = _orgs("김철수 수원시장은 이날 홍길동 한빛소프트 대표와 만났다.")
+    # the mayor's government is his affiliation (issue 14: a titled person stands for the organisation), never
+    # the subject; the person names are not organisations
+    assert [(s, r, subj) for _, s, r, subj in got] == [("수원시", "수원시", False), ("한빛소프트", "한빛소프트", False)]
+    assert {s for _, s, _, _ in _orgs("박영수 충남지사와 김민지 진천군수가 참석했다.")} == {"충남", "진천군"}
+    assert {r for _, _, r, _ in _orgs("박영수 충남지사와 김민지 진천군수가 참석했다.")} == {"충청남도", "진천군"}
     assert _surfaces("최민호 사장은 계획을 설명했다.") == []
 
 

@@ -400,3 +400,12 @@ def test_alliance_seats_taken_by_named_or_elided_subjects() -> None:
     body = "스마트도시 얼라이언스가 출범했다. 감사는 iM뱅크와 삼정KPMG가 맡았으며, 대구광역시가 후원기관으로 힘을 보탠다."
     assert {(m, r) for _, _, m, r in _parts(body)} >= {("iM뱅크", "auditor"), ("삼정KPMG", "auditor"),
                                                          ("대구광역시", "supporter")}
+
+
+def test_people_who_sign_stand_for_their_organisations() -> None:
+    assert _of_type("이날 협약식에서 우범기 전주시장과 박영수 한빛소프트 대표가 협약서에 서명했다.") == {"전주시", "한빛소프트"}
+    assert _of_type("김태흠 충남지사와 정의선 현대차그룹 회장은 미래차 협약을 맺었다.") == {"충청남도", "현대차그룹"}
+    assert _of_type("정유나 한국마이크로소프트 공공사업본부장과 김민지 진천군수가 MOU를 교환했다.") == {
+        "한국마이크로소프트", "진천군"}
+    # attending is not signing
+    assert _of_type("협약식에는 이재명 성남시장과 김영수 한화시스템 사장 등이 참석했다.") == set()

@@ -382,6 +382,30 @@ def lg_head_title(word: str) -> bool:
     return False
 
 
+_HEAD_SEAT = {"부구청장": "구", "구청장": "구", "부시장": "시", "시장": "시", "부군수": "군", "군수": "군", "도지사": "도",
+              "부지사": "도", "지사": "도"}
+
+
+def _lg_of_head_title(w: Word) -> Candidate | None:
+    """'김OO 천안시장', '박OO 충남지사': the person speaks or signs for the local government. The candidate spans the
+    title (its particle is read after it) and names the government (천안시, 충청남도); it is not a subject."""
+    lex = lexicon()
+    for ending, seat in _HEAD_SEAT.items():
+        if not w.text.endswith(ending) or len(w.text) <= len(ending):
+            continue
+        place = w.text[: -len(ending)]
+        surface = place + seat if w.text.startswith(place + seat) and ending.startswith(seat) else place
+        lg = lg_of_word(place + seat) or lg_of_word(place)
+        if lg is None:
+            options = lex.lg_by_short.get(place, []) or lex.lg_by_short.get(place[:-1], [])
+            metro = [o for o in options if o.level == "metropolitan"]
+            lg = (metro or options)[0].name if options else None
+        if lg is None:
+            return None
+        return Candidate(w.start, w.end, "", "strong", lg_name=lg, name_end=w.start + len(surface))
+    return None
+
+
 def is_person_like(w: Word) -> bool:
     t = w.text
     if not (2 <= len(t) <= 4 and re.fullmatch(r"[가-힣]+", t)):
@@ -494,7 +518,12 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
         title_end = ws[-1].end
         ws = ws[:-1]
         if lg_head_title(title):
-            return [Candidate(0, 0, "", "person", persons=tuple(persons + [w.text for w in ws if is_person_like(w)]))]
+            people = tuple(persons + [w.text for w in ws if is_person_like(w)])
+            seat = _lg_of_head_title(words[-1])
+            if seat is None:
+                return [Candidate(0, 0, "", "person", persons=people)]
+            seat.persons = people
+            return [seat]
         # the person is the last person-like word before the organisation: '이날 홍길동 한빛소프트 (대표)'
         cut = None
         for i, w in enumerate(ws):
@@ -506,7 +535,7 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
             before = cut == len(ws) - 1 and cut > 0 and word_kind(ws[cut - 1]) not in ("generic",) \
                 and not is_title(ws[cut - 1].text)
             ws = ws[:cut] if before else ws[cut + 1:]
-        affiliation = title in COMPANY_HEAD_TITLES and bool(ws)
+        affiliation = title not in ("기자", "씨", "특파원", "기자들") and bool(ws)  # any post names its organisation
     out: list[Candidate] = []
     if not ws:
         return [Candidate(0, 0, "", "person", persons=tuple(persons))] if persons else []
