@@ -18,7 +18,18 @@ Inside a run (``run_candidates``):
 * a lone 시/군/구/도 is an anaphor; a local-government short name (전주, 천안) is a short-name candidate.
 Generic nouns (generic_org_nouns.csv) are never candidates.
 
-``trailing`` reads what follows a candidate in the text: an attached parenthetical, a count, 등, the particle.
+``trailing`` reads what follows a candidate in the text: an attached parenthetical, a part of the organisation
+(`KT 대구경북광역본부`, `○○도 상하수도본부`, `○○대학교 산학협력단`: the organisation is the party), a count, 등 and
+what may stand between 등 and the particle (`등 정부 5개 기관과`, `등 40개 기업·기관과`, `등 자치단체와 유관기관, 민간기업이`),
+`을 비롯해/비롯한` (the name opens the list that follows), the particle.
+
+Titles: `한빛정보통신 박영수 대표` and `박영수 한빛정보통신 대표` both name 한빛정보통신 (the candidate spans the title,
+so the particle after it is the organisation's; ``name_end`` ends the name); `우범기 전주시장` names 전주시.
+
+Per-sentence analysis is computed once and cached by text (``analyse``, ``brackets``): bracket spans come from one
+pass (``Brackets``), not a rescan per candidate. Budgets: at most MAX_ANALYSED_CHARS characters of a sentence are
+tokenised and at most MAX_CANDIDATES_PER_SENTENCE candidates kept; the excess is counted on the SentenceAnalysis
+(``truncated_chars``, ``dropped_candidates``) and logged.
 """
 from __future__ import annotations
 

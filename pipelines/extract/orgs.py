@@ -19,7 +19,12 @@ Candidates come from org_phrases (Kiwi runs + dictionaries + suffix rules). This
   most recent of that kind, else the first one named later;
   unresolvable anaphors and `양 기관` are not emitted. A bare short name with a subject particle (`전주는`,
   `천안은`) is that local government (resolved = full name); with other particles it is a place.
-* a candidate inside a parenthesis right after another name (`한국토지주택공사(LH)`) resolves to that name.
+* a candidate inside a parenthesis right after another name (`한국토지주택공사(LH)`) resolves to that name, and so
+  does the same word written alone later in the article (`NSIC는 …`); such a second name is admitted as a name;
+* short forms: a local government written short resolves to its full name (강원도 → 강원특별자치도, 창원특례시 →
+  창원시), and a Hangul short form resolves to a longer name of the same article that contains its characters in
+  order with the same first and last character, or that adds 한국/국립/대한 (인천경제청 → 인천경제자유구역청);
+* a part written after an organisation (`KT 대구경북광역본부`) is not a name of its own.
 * ``is_subject``: particle 은/는/이/가/께서, or coordinated with one that has it (`A와 B는`).
 """
 from __future__ import annotations

@@ -20,6 +20,15 @@ Sentence type (first that applies; cues in org_cues.py):
 * **role sentence** — no type word but a role cue (공동의장사로/공동감사는/지원을 전담하는/협력 기관인/참여기관은)
   binds to the most recent alliance or consortium of the article.
 
+* **introduced list** — a relative clause or a party noun as topic introduces the parties: `협약을 맺은 기관은 A, B, C다`,
+  `협약 참여 기관은 A, B 등 3곳이다`, `협약에는 A, B가 참여했다`, `협약기관 : A, B, C`.
+* **follow-up** — a sentence without a type word whose subject list joins (참여했다, 이름을 올렸다, 함께했다) adds members
+  to the partnership opened up to five sentences before; the lone subject of the opening sentence (`도는 … 협약식을
+  열었다`) then leads.
+Agreements are also stated by the ceremony (협약식을 가졌다/열었다, 협약식이 … 열렸다, 협약서에 서명했다) and by verbs of
+working together (손잡고, 맞손, 힘을 모은다); an SPC's shareholders are the names with a share (`A가 50%, B가 30%를
+출자했다`); a seat taken in an alliance (`협의체의 회장사를 맡아`) gives its role to the subject or the main actor.
+
 One partnership per (type, name) per article: sentences about one consortium add to the same partnership; a
 member appears once with its strongest role (co_chair/auditor > lead > supporter > member). Agreements and joint
 ventures need two named parties, alliances and consortia one; generic nouns (글로벌 기업, 외국계 투자사) and
