@@ -409,3 +409,12 @@ def test_people_who_sign_stand_for_their_organisations() -> None:
         "한국마이크로소프트", "진천군"}
     # attending is not signing
     assert _of_type("협약식에는 이재명 성남시장과 김영수 한화시스템 사장 등이 참석했다.") == set()
+
+
+def test_the_founder_of_an_alliance_with_partners_leads_it() -> None:
+    got = {(m, r) for t, _, m, r in _parts("경기도는 한국토지주택공사, 경기주택도시공사 등과 함께 ‘스마트시티 협의체’를 출범했다.")}
+    assert got == {("경기도", "lead"), ("한국토지주택공사", "member"), ("경기주택도시공사", "member")}
+    got = {(m, r) for t, _, m, r in _parts("부산시는 부산대학교, 부산테크노파크와 ‘해양 데이터 얼라이언스’를 결성했다.")}
+    assert ("부산광역시", "lead") in got and ("부산대학교", "member") in got
+    got = {(m, r) for t, _, m, r in _parts("대전시가 한국전자통신연구원과 함께 ‘양자 산업 협의회’를 창립했다.")}
+    assert ("대전광역시", "lead") in got and ("한국전자통신연구원", "member") in got

@@ -273,6 +273,9 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
             return out + [(w, role) for w in who]
         if subj and joins:
             out += [(p.mention.resolved, "member") for p in subj]
+        elif subj and partners:
+            # 'A는 B, C 등과 함께 ‘… 협의체’를 출범했다': the one who founds it with partners leads
+            out += [(p.mention.resolved, "lead") for p in subj]
         if partners and (joins or subj):
             out += [(p.mention.resolved, "member") for p in partners]
         return out
