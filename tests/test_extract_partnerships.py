@@ -418,3 +418,34 @@ def test_the_founder_of_an_alliance_with_partners_leads_it() -> None:
     assert ("부산광역시", "lead") in got and ("부산대학교", "member") in got
     got = {(m, r) for t, _, m, r in _parts("대전시가 한국전자통신연구원과 함께 ‘양자 산업 협의회’를 창립했다.")}
     assert ("대전광역시", "lead") in got and ("한국전자통신연구원", "member") in got
+
+
+def test_spc_owners_in_a_relative_clause() -> None:
+    assert _of_type("㈜서남해안개발은 한빛그룹, 전남도, 전남개발공사 등이 출자한 특수목적법인이다.", "joint_venture") == {
+        "㈜서남해안개발", "한빛그룹", "전라남도", "전남개발공사"}
+    # the SPC named after the clause is not the subject's business
+    got = _of_type("솔라시티는 한빛그룹과 전남도가 공동 출자한 특수목적법인 가온개발이 개발한다.", "joint_venture")
+    assert {"한빛그룹", "전라남도"} <= got and "솔라시티" not in got
+    assert {"한국도로공사", "대우건설"} <= _of_type(
+        "이 도로는 한국도로공사와 대우건설이 설립한 SPC가 운영한다.", "joint_venture")
+
+
+def test_clauses_with_different_partnerships_are_read_apart() -> None:
+    body = "지난해 오픈AI와 SK그룹이 AI 데이터센터 양해각서를 맺었고, 삼성SDS 컨소시엄이 부지를 제안했다."
+    got = {(t, m) for t, _, m, _ in _parts(body)}
+    assert ("agreement", "오픈AI") in got and ("agreement", "SK그룹") in got
+    assert ("consortium", "오픈AI") not in got and ("consortium", "SK그룹") not in got
+    body = "시는 KT와 업무협약을 체결했으며, 한빛소프트 컨소시엄이 사업을 맡는다."
+    assert ("consortium", "KT") not in {(t, m) for t, _, m, _ in _parts(body)}
+    body = "현대건설과 KT는 합작법인을 설립했고, 네이버와 카카오는 별도로 MOU를 맺었다."
+    got = {(t, m) for t, _, m, _ in _parts(body)}
+    assert {("joint_venture", "현대건설"), ("joint_venture", "KT"), ("agreement", "네이버"), ("agreement", "카카오")} <= got
+
+
+def test_alliance_seats_said_with_matda() -> None:
+    got = {(m, r) for _, _, m, r in _parts("얼라이언스 공동의장은 네이버클라우드와 KT가, 감사는 한국정보통신기술협회(TTA)가 맡는다.")}
+    assert got == {("네이버클라우드", "co_chair"), ("KT", "co_chair"), ("한국정보통신기술협회", "auditor")}
+    got = {(m, r) for _, _, m, r in _parts("협의체 의장사는 LG유플러스가 맡았다.")}
+    assert got == {("LG유플러스", "co_chair")}
+    got = {(m, r) for _, _, m, r in _parts("포럼의 감사는 삼정KPMG가 맡기로 했다.")}
+    assert got == {("삼정KPMG", "auditor")}

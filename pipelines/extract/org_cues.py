@@ -45,7 +45,7 @@ ALLIANCE_WORD = r"(?:얼라이언스|협의체|연합체|포럼|협의회|동맹
 ALLIANCE_RE = re.compile(ALLIANCE_WORD)
 # taking a seat in it: '협의체의 회장사를 맡아', '의장사로 선임됐다'
 ROLE_TAKEN_RE = re.compile(r"(공동\s?의장(?:사|단)?|의장사|회장사|간사|감사)(?:를|을|로|으로|에)?\s?(?:맡|선임|선출|추대|뽑)")
-ALLIANCE_VERB_RE = re.compile(r"출범|발족|창립|결성|구성|가입|참여|창설|" + ROLE_TAKEN_RE.pattern)
+ALLIANCE_VERB_RE = re.compile(r"출범|발족|창립|결성|구성|가입|참여|창설|맡(?:는다|았|고|아|기로|을)|" + ROLE_TAKEN_RE.pattern)
 
 ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("co_chair", re.compile(r"(?:공동\s?)?의장(?:사|단|기관)|공동\s?의장|(?:공동\s?)?회장사")),

@@ -486,8 +486,9 @@ def word_kind(w: Word) -> str:
             return "weak"  # Latin name: KT, LG, C&P, DKI
         if "NNP" in w.tags or "SH" in w.tags:
             return "weak"
-        if _MIXED_NAME_RE.fullmatch(t) and not any(lex.is_generic(x) for x in re.findall(r"[A-Za-z]+", t)):
-            return "weak"  # Latin and Hangul written as one word: iM뱅크, 삼정KPMG (not AI기반, IoT센서)
+        if _MIXED_NAME_RE.fullmatch(t) and (re.match(r"[가-힣]", t) or not any(
+                lex.is_generic(x) for x in re.findall(r"[A-Za-z]+", t))):
+            return "weak"  # Latin and Hangul as one word: iM뱅크, 삼정KPMG, 오픈AI (not AI기반, IoT센서)
     return "other"
 
 

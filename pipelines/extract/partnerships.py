@@ -220,6 +220,7 @@ def _cue_pos(unq: str, ptype: str) -> int:
     return m.start() if m else len(unq)
 
 
+_OWNED_RE = re.compile(r"\s?(?:공동\s?)?(?:출자|설립|투자)(?:한|했던|해 만든|해 세운)")
 _TOPIC_AFTER_RE = re.compile(r"[가-힣]{0,4}?(?:에는|에|은|는|의)\s")
 _SHARE_RE = re.compile(r"\s?(?:가|이|는|은)?\s?\d+(?:\.\d+)?\s?%")
 
@@ -263,6 +264,13 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
                   or _SHARE_RE.match(unq, p.end)]
         if len(shares) >= 2:
             return out + [(p.mention.resolved, "member") for p in shares]
+        # 'X는 A, B, C 등이 출자한 특수목적법인이다': the owners are the subject of the relative clause, X is the SPC
+        owners = [p for g in free if g is not subj and g[-1].particle in SUBJECT_PARTICLES
+                  and _OWNED_RE.match(unq, g[-1].after) for p in g]
+        if owners:
+            # the subject is the company itself only when the sentence says so ('X는 … 출자한 특수목적법인이다')
+            itself = subj if subj and re.search(r"(?:법인|SPC|회사)(?:이다|이며|이고|으로)", unq) else []
+            return out + [(p.mention.resolved, "member") for p in owners + itself]
     joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
     if ptype in ("alliance",):
         taken = ROLE_TAKEN_RE.search(unq)
@@ -338,15 +346,16 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
         if listed_frame is not None:
             last_frame, last_frame_sno = listed_frame, s.sentence_no
         elif ptype is not None:
-            parties = [p for p in _parties(s, mentions, single + double)]
-            parties = [p for p in parties if not _in_credit(s.text, p)]
-            frame = _frame_of(ptype, s.text, unq, parties, frames, last_group_frame, abbrev)
-            if frame is not None:
-                pairs = _parties_roles("role" if ptype == "role" else ptype, s, unq, parties, main_actor)
+            for cs, cunq, cmentions, ctype in _clauses(s, unq, mentions, ptype):
+                parties = [p for p in _parties(cs, cmentions, single + double) if not _in_credit(cs.text, p)]
+                frame = _frame_of(ctype, cs.text, cunq, parties, frames, last_group_frame, abbrev)
+                if frame is None:
+                    continue
+                pairs = _parties_roles(ctype, cs, cunq, parties, main_actor)
                 if frame.ptype == "consortium":
-                    pairs += _consortium_extras(s.text, mentions, parties)
+                    pairs += _consortium_extras(cs.text, cmentions, parties)
                 if not pairs and frame.ptype != "role":
-                    lone = _lone_subject(parties, unq)
+                    lone = _lone_subject(parties, cunq)
                     if lone is not None and frame.pending_lead is None:
                         frame.pending_lead = (lone, s.sentence_no)
                 _add_pairs(frame, pairs, s.sentence_no)
@@ -365,6 +374,28 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
         if subjects:
             main_actor = subjects[0].resolved
     return _rows(frames)
+
+
+# a clause ends at a connective ending and a comma: '…양해각서를 맺었고, 삼성SDS 컨소시엄이 …'
+_CLAUSE_END_RE = re.compile(r"(?:었고|였고|했고|하고|으며|했으며|였으며|었으며|며),\s")
+
+
+def _clauses(s: Sentence, unq: str, mentions: list[OrgMention], ptype: str):
+    """The sentence, or its clauses when they state different kinds of partnership (an MOU in one clause, a
+    consortium in the next): each clause is read alone, the text outside it blanked so offsets stay."""
+    cuts = [m.end() for m in _CLAUSE_END_RE.finditer(unq)]
+    spans = list(zip([0] + cuts, cuts + [len(unq)]))
+    types = [_sentence_type(unq[a:b]) for a, b in spans]
+    if len(spans) < 2 or len({t for t in types if t is not None}) < 2:
+        return [(s, unq, mentions, ptype)]
+    out = []
+    for (a, b), t in zip(spans, types):
+        if t is None:
+            continue
+        blank = (lambda x: " " * a + x[a:b] + " " * (len(x) - b))
+        out.append((Sentence(s.sentence_no, s.paragraph_no, blank(s.text)), blank(unq),
+                    [m for m in mentions if a <= m.start and m.end <= b], t))
+    return out
 
 
 _FOLLOW_UP_SENTENCES = 5
