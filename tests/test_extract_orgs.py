@@ -30,8 +30,12 @@ def test_list_particles_and_counts_are_stripped() -> None:
 
 
 def test_person_with_title_is_not_an_organisation_but_the_affiliation_is() -> None:
-    got = _surfaces("김철수 수원시장은 이날 홍길동 한빛소프트 대표와 만났다.")
-    assert got == ["한빛소프트"]
+    got = _orgs("김철수 수원시장은 이날 홍길동 한빛소프트 대표와 만났다.")
+    # the mayor's government is his affiliation (issue 14: a titled person stands for the organisation), never
+    # the subject; the person names are not organisations
+    assert [(s, r, subj) for _, s, r, subj in got] == [("수원시", "수원시", False), ("한빛소프트", "한빛소프트", False)]
+    assert {s for _, s, _, _ in _orgs("박영수 충남지사와 김민지 진천군수가 참석했다.")} == {"충남", "진천군"}
+    assert {r for _, _, r, _ in _orgs("박영수 충남지사와 김민지 진천군수가 참석했다.")} == {"충청남도", "진천군"}
     assert _surfaces("최민호 사장은 계획을 설명했다.") == []
 
 
@@ -140,3 +144,79 @@ def test_unknown_names_in_a_quoted_agreement_or_a_headline_list_are_admitted() -
     assert "한빛데이터" in _surfaces("광명시는 지난 3일 한빛데이터와 ‘디지털트윈 협약’을 체결했다.")
     assert "누리온랩스" in _surfaces("목포시·한국전력공사·누리온랩스, 해상풍력 데이터 MOU")
     assert "세진이노텍" in _surfaces("안양시, 세진이노텍과 “스마트 주차 업무협약” 체결")
+
+
+# --- issue 14: names found by the structure of the sentence (each rule, three phrasings written for it) ---------
+
+
+def _resolved(body: str) -> set[str]:
+    return {m[2] for m in _orgs(body)}
+
+
+def test_unknown_ministries_and_agencies_by_their_ending() -> None:
+    assert {"산업통상부", "기후에너지환경부"} <= _resolved("국토교통부·산업통상부·기후에너지환경부 등 정부 3개 기관과 협약을 맺었다.")
+    assert "고용노동부" in _resolved("시는 고용노동부, 한국산업인력공단과 일자리 협약을 체결했다.")
+    assert "행정안전부" in _resolved("행정안전부와 김해시는 디지털 행정 MOU를 맺었다.")
+    # parts of things ending in 부 are not ministries
+    assert not {"중심부", "도심부", "편집부"} & _resolved("도심부와 중심부, 편집부가 협약을 맺었다.")
+
+
+def test_a_particle_kiwi_glues_to_a_suffix_name_is_split_off() -> None:
+    assert "강원정보문화산업진흥원" in _resolved("도는 춘천시, 강원정보문화산업진흥원과 AI 협약을 맺었다.")
+    assert "전남정보문화산업진흥원" in _resolved("군은 전남정보문화산업진흥원과 업무협약을 체결했다.")
+    assert "충북과학기술혁신원" in _resolved("청주시와 충북과학기술혁신원은 데이터 협약을 맺었다.")
+
+
+def test_legal_form_names_keep_their_latin_words_and_lose_a_glued_particle() -> None:
+    assert "㈜LG CNS" in _surfaces("시는 ㈜한빛건설, ㈜LG CNS와 협약을 맺었다.")
+    assert "(주)SK AX" in _surfaces("(주)SK AX와 대구시는 협약을 체결했다.")
+    assert "㈜누리자산운용" in _surfaces("창원시는 ㈜가온건설, ㈜누리자산운용과 상생협약을 맺었다.")
+
+
+def test_local_government_short_forms_resolve_to_the_full_name() -> None:
+    assert "강원특별자치도" in _resolved("강원도는 춘천시와 협약을 맺었다.")
+    assert "세종특별자치시" in _resolved("세종시는 카카오모빌리티와 협약을 체결했다.")
+    assert "창원시" in _resolved("창원특례시는 한국전기연구원과 협약을 맺었다.")
+
+
+def test_a_part_written_after_an_organisation_is_that_organisation() -> None:
+    got = _orgs("제주특별자치도 상하수도본부(본부장 홍길동)는 한국수자원공사와 위탁협약을 체결했다.")
+    assert (0, "제주특별자치도", "제주특별자치도", True) in got
+    got = _orgs("케이티(KT) 대구경북광역본부와 NHN클라우드가 회원사로 참여했다.")
+    assert "대구경북광역본부" not in {m[2] for m in got} and "케이티" in {m[2] for m in got}
+    assert "건양대학교" in _resolved("시는 건양대학교 산학협력단, 대한노인회와 업무협약을 맺었다.")
+
+
+def test_latin_hangul_names_and_latin_acronyms_after_a_latin_name() -> None:
+    assert {"iM뱅크", "삼정KPMG"} <= _resolved("감사는 iM뱅크와 삼정KPMG가 맡았으며, 대구광역시가 후원한다.")
+    assert "SK AX" in _resolved("SK AX와 한빛소프트가 공동의장사로 선임됐다. 얼라이언스가 출범했다.")
+    assert "한글과컴퓨터" in _resolved("컨소시엄에는 한글과컴퓨터와 네이버클라우드가 참여했다.")
+    assert not {"AI기반", "IoT센서"} & _resolved("AI기반 IoT센서와 협약을 맺었다.")
+
+
+def test_the_organisation_of_a_titled_person_is_the_party() -> None:
+    assert "한빛정보통신" in _resolved("광주시는 한빛정보통신 박영수 대표, 누리ICT 이민지 대표와 협약을 맺었다.")
+    assert "가온로보틱스" in _resolved("전주시와 가온로보틱스 김도윤 대표는 로봇 협약을 맺었다.")
+    # the person's organisation is not the subject of the sentence
+    got = _orgs("강원도가 협약을 맺었다. 박성진 강원도 디지털산업과장은 기대가 크다고 말했다.")
+    assert all(not subj for sno, _, _, subj in got if sno == 1)
+
+
+def test_short_forms_and_abbreviations_fold_into_the_full_name_of_the_article() -> None:
+    body = "인천경제자유구역청은 네이버클라우드, 송도국제도시개발유한회사(NSIC)와 MOU를 체결했다. NSIC는 인천경제청과 합의했다."
+    got = {(m[1], m[2]) for m in _orgs(body)}
+    assert ("NSIC", "송도국제도시개발유한회사") in got and ("인천경제청", "인천경제자유구역청") in got
+    assert ("수자원공사", "한국수자원공사") in {(m[1], m[2]) for m in _orgs(
+        "도는 한국수자원공사와 협약을 맺었다. 수자원공사는 설비를 맡는다.")}
+    assert ("마이크로소프트", "한국마이크로소프트") in {(m[1], m[2]) for m in _orgs(
+        "강원도는 마이크로소프트와 손잡았다. 도는 한국마이크로소프트와 협약을 맺었다.")}
+
+
+def test_a_lone_anaphor_is_the_article_s_most_frequent_subject() -> None:
+    body = ("충주시는 공모에서 탈락했다. 충주시는 결과를 받아들였다. 순천시와 구미시 두 곳이 선정됐다. "
+            "시는 한국교통대학교와 컨소시엄을 꾸렸다.")
+    assert [m[2] for m in _orgs(body) if m[1] == "시"] == ["충주시"]
+    body = "김해시가 협약을 맺었다. 김해시는 계획을 밝혔다. 창원시가 참석했다. 시는 예산을 편성했다."
+    assert [m[2] for m in _orgs(body) if m[1] == "시"] == ["김해시"]
+    body = "전주시는 공모에 선정됐다. 익산시는 탈락했다. 시는 내년에 다시 도전한다."
+    assert [m[2] for m in _orgs(body) if m[1] == "시"] == ["익산시"]  # a tie: the most recent

@@ -48,7 +48,7 @@ def test_agreement_coordinated_subjects() -> None:
 
 def test_agreement_with_elided_subject_uses_the_main_actor() -> None:
     got = _parts("세종시가 자율주행 특구에 지정됐다. 이를 위해 현대오토에버, 카카오모빌리티와 업무협약을 체결했다.")
-    assert ("agreement", None, "세종시", "lead") in got
+    assert ("agreement", None, "세종특별자치시", "lead") in got
     assert {m for _, _, m, r in got if r == "member"} == {"현대오토에버", "카카오모빌리티"}
 
 
@@ -60,7 +60,7 @@ def test_ceremony_attendees_and_quoted_speech_are_not_parties() -> None:
 
 def test_consortium_members_across_two_sentences_are_one_partnership() -> None:
     got = _parts("대구시는 KT, 대구은행, 경북대학교와 컨소시엄을 구성했다. 또 한국교통연구원 등과도 컨소시엄을 맺었다.")
-    assert ("consortium", None, "대구시", "lead") in got
+    assert ("consortium", None, "대구광역시", "lead") in got
     assert {m for _, _, m, r in got if r == "member"} == {"KT", "대구은행", "경북대학교", "한국교통연구원"}
 
 
@@ -299,3 +299,153 @@ def test_a_descriptor_between_listed_partners_keeps_the_list() -> None:
     assert _members(got) == {"전주시", "전북대학교", "누리온랩스"}
     got = _parts("부천시는 KT, 영상분석 업체 ㈜비전웍스와 업무협약을 맺었다.")
     assert _members(got) == {"부천시", "KT", "㈜비전웍스"}
+
+
+# --- issue 14: parties found by the structure of the sentence (each rule, three phrasings written for it) -------
+
+
+def _of_type(body: str, ptype: str = "agreement") -> set[str]:
+    return {m for t, _, m, _ in _parts(body) if t == ptype}
+
+
+def test_long_enumerations_close_with_descriptors_counts_and_kinds() -> None:
+    assert {"국토교통부", "산업통상부", "기후에너지환경부", "현대차그룹", "전라북도"} <= _of_type(
+        "전라북도는 현대차그룹, 국토교통부·산업통상부·기후에너지환경부 등 정부 3개 기관과 투자협약을 맺었다.")
+    assert {"경상남도", "메가존클라우드", "경남대학교"} <= _of_type(
+        "경상남도가 첫 협약을 알렸다. 도는 메가존클라우드, 경남대학교, 누리데이터 등 40개 기업·기관과 업무협약을 체결했다.")
+    assert {"NHN", "광주시", "인공지능산업융합사업단"} <= _of_type(
+        "NHN과 광주시, 인공지능산업융합사업단 세 기관은 투자협약서에 서명했다.")
+    assert {"네이버", "카카오", "NHN클라우드", "행정안전부"} <= _of_type(
+        "행정안전부는 네이버, 카카오, NHN클라우드 등 민간 클라우드 기업 3곳과 업무협약을 체결했다.")
+
+
+def test_a_name_before_bireothae_opens_the_list() -> None:
+    got = _of_type("부산시는 한국해양과학기술원을 비롯해 ㈜파도소프트와 동명대학교, 부산정보산업진흥원(BIPA) 등 "
+                   "4개 기관·기업과 해양 디지털트윈 업무협약을 맺었다.")
+    assert {"한국해양과학기술원", "㈜파도소프트", "동명대학교", "부산정보산업진흥원", "부산광역시"} <= got
+    assert {"한국전자통신연구원", "대전광역시"} <= _of_type("대전시가 한국전자통신연구원을 비롯한 6개 기관과 스마트시티 협약을 체결했다.")
+    assert {"누리비전", "한빛로보틱스", "새온모빌리티"} <= _of_type(
+        "경기도는 판교 입주사인 누리비전을 비롯해 한빛로보틱스, 새온모빌리티 등과 자율주행 실증 협약을 체결했다.")
+
+
+def test_working_together_without_an_agreement_noun() -> None:
+    assert _of_type("청주시는 스마트도시 조성을 위해 KT와 손잡았다.") == {"청주시", "KT"}
+    assert _of_type("고양시와 ㈜한빛드론은 드론 배송 서비스 상용화를 위해 맞손을 잡았다.") == {"고양시", "㈜한빛드론"}
+    assert _of_type("수원시와 한국전력공사, 네이버클라우드가 에너지 데이터 플랫폼 구축에 힘을 모은다.") == {
+        "수원시", "한국전력공사", "네이버클라우드"}
+
+
+def test_the_ceremony_or_the_signed_document_states_the_signing() -> None:
+    got = _of_type("‘AI 교차로 구축사업’ 업무협약식이 16일 구청에서 열려 광주광역시 서구와 광주시, 광주경찰청이 협약서에 서명했다.")
+    assert {"광주광역시", "광주경찰청"} <= got
+    body = "충청북도(도지사 김영환)는 26일 거버넌스 협약식과 발대식을 열었다. 거버넌스에는 청주시·진천군, 충북연구원 등 기관이 참여했다."
+    assert _of_type(body) == {"충청북도", "청주시", "진천군", "충북연구원"}
+    assert _of_type("김포시와 한국농어촌공사는 스마트팜 협약식을 가졌다.") == {"김포시", "한국농어촌공사"}
+
+
+def test_members_named_in_a_sentence_after_the_signing() -> None:
+    body = "전주시는 10일 데이터 허브 업무협약을 체결했다. 협약에는 한국국토정보공사, 전북대학교, ㈜가온아이티가 참여했다."
+    assert _of_type(body) == {"전주시", "한국국토정보공사", "전북대학교", "㈜가온아이티"}
+    body = "울산시가 수소 협약식을 열었다. 이날 행사에는 시민 100명이 모였다. SK가스와 한국동서발전, 울산대학교가 함께했다."
+    assert _of_type(body) == {"울산광역시", "SK가스", "한국동서발전", "울산대학교"}
+    body = "대구시는 스마트시티 협약을 체결했다. 경북대학교, 대구테크노파크, 한국교통연구원 등 3곳이 이름을 올렸다."
+    assert _of_type(body) == {"대구광역시", "경북대학교", "대구테크노파크", "한국교통연구원"}
+
+
+def test_lists_introduced_by_a_relative_clause_or_a_role_noun() -> None:
+    assert {"한국도로공사", "한국교통안전공단"} <= _of_type("시와 협약을 맺은 기관은 한국도로공사, 한국교통안전공단, 도로교통공단이다.")
+    assert _of_type("이번 협약 참여 기관은 대구시, 경북대학교, 대구테크노파크 등 3곳이다.") == {
+        "대구광역시", "경북대학교", "대구테크노파크"}
+    body = "전주시는 10일 업무협약을 체결했다.\n\n○ 협약기관 : 전주시, 한국국토정보공사, ㈜가온아이티"
+    assert _of_type(body) == {"전주시", "한국국토정보공사", "㈜가온아이티"}
+
+
+def test_consortium_roles_lead_member_and_demand_side() -> None:
+    got = _parts("컨소시엄은 주관기관인 네이버클라우드를 중심으로 참여기관 한글과컴퓨터와 영상분석 스타트업 ㈜비전스퀘어, "
+                 "수요기관 안양시로 짜였다.")
+    assert {(m, r) for _, _, m, r in got} == {("네이버클라우드", "lead"), ("한글과컴퓨터", "member"),
+                                              ("㈜비전스퀘어", "member"), ("안양시", "member")}
+    got = _parts("이번 실증은 시흥시가 대표사업자를 맡고 한국무인이동체연구조합(KRAUV)과 드론 전문기업 ㈜유맥에어, "
+                 "한국교통안전공단 시흥드론교육센터가 컨소시엄으로 참여한다.")
+    assert {(m, r) for _, _, m, r in got} >= {("시흥시", "lead"), ("㈜유맥에어", "member"), ("한국교통안전공단", "member")}
+    got = _parts("KT 컨소시엄에는 KT를 주관사로 현대건설, 삼성물산, 한국교통연구원이 참여했다.")
+    assert {(m, r) for _, _, m, r in got} == {("KT", "lead"), ("현대건설", "member"), ("삼성물산", "member"),
+                                              ("한국교통연구원", "member")}
+
+
+def test_a_consortium_word_as_topic_and_a_list_in_its_parentheses() -> None:
+    assert {"가온소프트", "한빛ENG", "강릉원주대학교", "KT"} <= _of_type(
+        "이번 사업은 KT가 꾸린 ‘스마트 강릉’ 컨소시엄이 맡는다. 컨소시엄에는 가온소프트, 한빛ENG, 강릉원주대학교가 참여한다.",
+        "consortium")
+    assert _of_type("㈜누리소프트 컨소시엄(누리소프트·가온테크·한밭대학교)이 최종 사업자로 선정됐다.", "consortium") == {
+        "㈜누리소프트", "가온테크", "한밭대학교"}
+    assert {"LG CNS", "한화시스템", "포스코DX"} <= _of_type(
+        "공모에는 LG CNS가 주관하는 컨소시엄이 참여했으며, 이 컨소시엄에는 한화시스템과 포스코DX가 이름을 올렸다.", "consortium")
+
+
+def test_spc_shareholders_with_their_shares() -> None:
+    assert _of_type("SPC에는 한국토지주택공사가 50%, 현대건설이 30%, 하나은행이 20%를 출자했다.", "joint_venture") == {
+        "한국토지주택공사", "현대건설", "하나은행"}
+    assert {"한국수자원공사", "부산광역시"} <= _of_type(
+        "SPC 지분은 한국수자원공사 51%, 부산시 19%, 민간 사업자 30%로 구성된다.", "joint_venture")
+    assert _of_type("특수목적법인(SPC)은 한국도로공사 40%, 대우건설 35%, 신한은행 25%의 출자로 설립됐다.", "joint_venture") == {
+        "한국도로공사", "대우건설", "신한은행"}
+
+
+def test_alliance_seats_taken_by_named_or_elided_subjects() -> None:
+    body = "네이버클라우드는 광주에 사무소를 냈다. 지난 5월부터는 광주 AI산업발전협의체의 회장사를 맡아 기업 유치를 조율하고 있다."
+    assert ("alliance", "네이버클라우드", "co_chair") in {(t, m, r) for t, _, m, r in _parts(body)}
+    body = "대구 디지털트윈 얼라이언스가 출범했다. 이날 총회에서는 SK AX와 한빛소프트가 초대 공동의장사로 선임됐다."
+    assert {(m, r) for _, _, m, r in _parts(body)} >= {("SK AX", "co_chair"), ("한빛소프트", "co_chair")}
+    body = "스마트도시 얼라이언스가 출범했다. 감사는 iM뱅크와 삼정KPMG가 맡았으며, 대구광역시가 후원기관으로 힘을 보탠다."
+    assert {(m, r) for _, _, m, r in _parts(body)} >= {("iM뱅크", "auditor"), ("삼정KPMG", "auditor"),
+                                                         ("대구광역시", "supporter")}
+
+
+def test_people_who_sign_stand_for_their_organisations() -> None:
+    assert _of_type("이날 협약식에서 우범기 전주시장과 박영수 한빛소프트 대표가 협약서에 서명했다.") == {"전주시", "한빛소프트"}
+    assert _of_type("김태흠 충남지사와 정의선 현대차그룹 회장은 미래차 협약을 맺었다.") == {"충청남도", "현대차그룹"}
+    assert _of_type("정유나 한국마이크로소프트 공공사업본부장과 김민지 진천군수가 MOU를 교환했다.") == {
+        "한국마이크로소프트", "진천군"}
+    # attending is not signing
+    assert _of_type("협약식에는 이재명 성남시장과 김영수 한화시스템 사장 등이 참석했다.") == set()
+
+
+def test_the_founder_of_an_alliance_with_partners_leads_it() -> None:
+    got = {(m, r) for t, _, m, r in _parts("경기도는 한국토지주택공사, 경기주택도시공사 등과 함께 ‘스마트시티 협의체’를 출범했다.")}
+    assert got == {("경기도", "lead"), ("한국토지주택공사", "member"), ("경기주택도시공사", "member")}
+    got = {(m, r) for t, _, m, r in _parts("부산시는 부산대학교, 부산테크노파크와 ‘해양 데이터 얼라이언스’를 결성했다.")}
+    assert ("부산광역시", "lead") in got and ("부산대학교", "member") in got
+    got = {(m, r) for t, _, m, r in _parts("대전시가 한국전자통신연구원과 함께 ‘양자 산업 협의회’를 창립했다.")}
+    assert ("대전광역시", "lead") in got and ("한국전자통신연구원", "member") in got
+
+
+def test_spc_owners_in_a_relative_clause() -> None:
+    assert _of_type("㈜서남해안개발은 한빛그룹, 전남도, 전남개발공사 등이 출자한 특수목적법인이다.", "joint_venture") == {
+        "㈜서남해안개발", "한빛그룹", "전라남도", "전남개발공사"}
+    # the SPC named after the clause is not the subject's business
+    got = _of_type("솔라시티는 한빛그룹과 전남도가 공동 출자한 특수목적법인 가온개발이 개발한다.", "joint_venture")
+    assert {"한빛그룹", "전라남도"} <= got and "솔라시티" not in got
+    assert {"한국도로공사", "대우건설"} <= _of_type(
+        "이 도로는 한국도로공사와 대우건설이 설립한 SPC가 운영한다.", "joint_venture")
+
+
+def test_clauses_with_different_partnerships_are_read_apart() -> None:
+    body = "지난해 오픈AI와 SK그룹이 AI 데이터센터 양해각서를 맺었고, 삼성SDS 컨소시엄이 부지를 제안했다."
+    got = {(t, m) for t, _, m, _ in _parts(body)}
+    assert ("agreement", "오픈AI") in got and ("agreement", "SK그룹") in got
+    assert ("consortium", "오픈AI") not in got and ("consortium", "SK그룹") not in got
+    body = "시는 KT와 업무협약을 체결했으며, 한빛소프트 컨소시엄이 사업을 맡는다."
+    assert ("consortium", "KT") not in {(t, m) for t, _, m, _ in _parts(body)}
+    body = "현대건설과 KT는 합작법인을 설립했고, 네이버와 카카오는 별도로 MOU를 맺었다."
+    got = {(t, m) for t, _, m, _ in _parts(body)}
+    assert {("joint_venture", "현대건설"), ("joint_venture", "KT"), ("agreement", "네이버"), ("agreement", "카카오")} <= got
+
+
+def test_alliance_seats_said_with_matda() -> None:
+    got = {(m, r) for _, _, m, r in _parts("얼라이언스 공동의장은 네이버클라우드와 KT가, 감사는 한국정보통신기술협회(TTA)가 맡는다.")}
+    assert got == {("네이버클라우드", "co_chair"), ("KT", "co_chair"), ("한국정보통신기술협회", "auditor")}
+    got = {(m, r) for _, _, m, r in _parts("협의체 의장사는 LG유플러스가 맡았다.")}
+    assert got == {("LG유플러스", "co_chair")}
+    got = {(m, r) for _, _, m, r in _parts("포럼의 감사는 삼정KPMG가 맡기로 했다.")}
+    assert got == {("삼정KPMG", "auditor")}

@@ -124,7 +124,11 @@ SURNAMES: frozenset[str] = frozenset(
 COMPOUND_SURNAMES: tuple[str, ...] = ("남궁", "제갈", "선우", "황보", "독고", "사공", "서문")
 
 # count words after a list of organisations: 'MTS 6개사와', '3개 기관이'
-COUNT_WORD_RE = r"\d+\s?(?:개\s?(?:사|社|기관|기업|업체|회사|대학|단체|곳)?|곳|자)"
+COUNT_WORD_RE = (r"(?:\d+\s?여?\s?(?:개\s?(?:사|社|기관|기업|업체|회사|대학|단체|곳)?|곳|자)"
+                 r"|(?:두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s(?:개\s?(?:사|기관|기업|업체|회사|대학|단체|곳)|기관|기업|곳|회사|단체))")
+# a kind of organisation named after a list ('등 40개 기업·기관과', '등 자치단체와 유관기관, 민간기업이')
+KIND_NOUN_RE = (r"[가-힣]{0,6}(?:기관|기업|업체|회사|대학|단체|병원|지자체|자치단체|부처|회원사|개사|스타트업|연구소|"
+                r"공기업|대기업|중소기업|벤처기업|협회|조합|지방정부|정부기관)(?:들)?")
 
 # anaphors: a bare 시/군/구/도 with a particle refers to the most recent local government of that kind
 ANAPHOR_KINDS: frozenset[str] = frozenset("시군구도")

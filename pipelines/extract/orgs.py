@@ -14,11 +14,17 @@ Candidates come from org_phrases (Kiwi runs + dictionaries + suffix rules). This
 * **spacing repair**: `A과 B` where B is a suffix name and A is not an organisation is one mis-spaced name when
   `A과B` is written elsewhere in the article or B starts with a one-syllable common noun (`국토교통과 학기술진흥원`);
   the surface keeps the space.
-* **anaphora**: a lone 시/군/구/도 with a particle (`시는`, `시가`, `도는`) resolves to the most recent local
-  government of that kind named in the article (a subject preferred, else any, else the first one named later);
+* **anaphora**: a lone 시/군/구/도 with a particle (`시는`, `시가`, `도는`) resolves to the local government of
+  that kind named in the article that has most often been a subject so far (the most recent on a tie), else the
+  most recent of that kind, else the first one named later;
   unresolvable anaphors and `양 기관` are not emitted. A bare short name with a subject particle (`전주는`,
   `천안은`) is that local government (resolved = full name); with other particles it is a place.
-* a candidate inside a parenthesis right after another name (`한국토지주택공사(LH)`) resolves to that name.
+* a candidate inside a parenthesis right after another name (`한국토지주택공사(LH)`) resolves to that name, and so
+  does the same word written alone later in the article (`NSIC는 …`); such a second name is admitted as a name;
+* short forms: a local government written short resolves to its full name (강원도 → 강원특별자치도, 창원특례시 →
+  창원시), and a Hangul short form resolves to a longer name of the same article that contains its characters in
+  order with the same first and last character, or that adds 한국/국립/대한 (인천경제청 → 인천경제자유구역청);
+* a part written after an organisation (`KT 대구경북광역본부`) is not a name of its own.
 * ``is_subject``: particle 은/는/이/가/께서, or coordinated with one that has it (`A와 B는`).
 """
 from __future__ import annotations
@@ -40,6 +46,7 @@ from .org_phrases import (
     is_credit_paren,
     link_groups,
     speech_spans,
+    trailing,
 )
 from .kiwi import tokenize
 from .types import OrgMention, Sentence
@@ -87,12 +94,24 @@ class _Slot:
 
 
 def _slots(sa: SentenceAnalysis) -> list[_Slot]:
+    """One slot per candidate; coordination is read over the names outside parentheses, and a part written
+    after an organisation ('KT 대구경북광역본부') is that organisation's, not a name of its own."""
     cands = sorted(sa.candidates, key=lambda c: c.start)
-    trails, gids = link_groups(sa.text, [(c.start, c.end) for c in cands])
-    out = []
-    for c, t, g in zip(cands, trails, gids):
-        out.append(_Slot(c, t.particle, g, t.paren, enclosing_paren(sa.text, c.start, c.end), t.has_count,
-                         t.has_deung, t.end))
+    in_paren = [enclosing_paren(sa.text, c.start, c.end) for c in cands]
+    outer = [i for i, p in enumerate(in_paren) if p is None]
+    trails, gids = link_groups(sa.text, [(cands[i].start, cands[i].end) for i in outer])
+    out: list[_Slot] = []
+    unit_span: tuple[int, int] | None = None
+    by_index = dict(zip(outer, zip(trails, gids)))
+    for i, c in enumerate(cands):
+        if unit_span and unit_span[0] <= c.start and c.end <= unit_span[1]:
+            continue
+        if i in by_index:
+            t, g = by_index[i]
+            unit_span = t.unit or unit_span
+        else:
+            t, g = trailing(sa.text, c.end), -1 - i
+        out.append(_Slot(c, t.particle, g, t.paren, in_paren[i], t.has_count, t.has_deung, t.end))
     return out
 
 
@@ -109,6 +128,16 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
     admitted: set[str] = set()
     for sa in analyses.values():
         slots = _slots(sa)
+        owners = {m.paren: m for m in slots if m.paren is not None and m.cand.kind in ("strong", "weak")}
+        for m in slots:
+            # '컨소시엄(누리소프트·가온테크·한밭대학교)': a list in parentheses after a partnership word
+            if m.cand.kind in ("weak", "plain") and m.in_paren and _member_paren(sa.text, m.in_paren):
+                admitted.add(squash(m.cand.text))
+            # '송도국제도시개발유한회사(NSIC)': the other name of a known organisation is a name wherever it is written
+            owner = owners.get(m.in_paren) if m.in_paren else None
+            if m.cand.kind == "weak" and owner is not None \
+                    and sa.text[m.in_paren[0] + 1:m.in_paren[1] - 1].strip() == m.cand.text:
+                admitted.add(squash(m.cand.text))
         # a quoted agreement title still states a signing: '…와 ‘… 업무협약’을 체결했다'
         cue = has_partner_cue(_unquoted(sa)) or AGREEMENT_RE.search(_unquoted(sa, single=False)) is not None
         groups: dict[int, list[_Slot]] = {}
@@ -140,6 +169,14 @@ def _admitted_weak(analyses: dict[int, SentenceAnalysis]) -> set[str]:
                     if m.cand.kind == "plain" and m.in_paren is None:
                         admitted.add(squash(m.cand.text))
     return admitted
+
+
+_MEMBER_PAREN_BEFORE_RE = re.compile(r"(?:컨소시엄|얼라이언스|협의체|연합체|SPC|특수목적법인|합작법인)\s?$")
+
+
+def _member_paren(text: str, paren: tuple[int, int]) -> bool:
+    inner = text[paren[0] + 1:paren[1] - 1]
+    return _MEMBER_PAREN_BEFORE_RE.search(text[:paren[0]]) is not None and re.search(r"[,·ㆍ]", inner) is not None
 
 
 def _headline_list(text: str, start: int, after: int) -> bool:
@@ -202,7 +239,12 @@ def _resolve_anaphor(kind: str, seen: list[_LgSeen], later: list[str]) -> str | 
     match = [s for s in seen if s.name.endswith(kind)]
     subj = [s for s in match if s.is_subject]
     if subj:
-        return subj[-1].name
+        # the article's topic: the one most often the subject so far ('충주시는 … 순천시와 구미시 두 곳이 선정됐다.
+        # 시는 …' is 충주시), the most recent on a tie
+        counts: dict[str, int] = {}
+        for s in subj:
+            counts[s.name] = counts.get(s.name, 0) + 1
+        return max(reversed(subj), key=lambda s: counts[s.name]).name
     if match:
         return match[-1].name
     ahead = [n for n in later if n.endswith(kind)]
@@ -228,6 +270,7 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                  for c in analyses[s.sentence_no].candidates if c.lg_name]
 
     out: list[OrgMention] = []
+    abbrevs: dict[str, str] = {}  # a name given in parentheses after another: the same organisation
     seen: list[_LgSeen] = []
     order = 0
     for s in sentences:
@@ -235,10 +278,11 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
         if sa is None:
             continue
         repaired = SentenceAnalysis(sa.text, _spacing_repair(sa, article_text), sa.single_quotes, sa.double_quotes,
-                                    sa.persons, sa.tokens)
+                                    sa.persons, sa.tokens, sa.brackets, sa.dropped_candidates)
         slots = _slots(repaired)
         subject_groups = {sl.group for sl in slots if sl.particle in SUBJECT_PARTICLES}
         emitted: list[tuple[_Slot, str]] = []
+        mention_no = 0
         for sl in slots:
             c = sl.cand
             q = inside(sa.single_quotes, c.start, c.end)
@@ -248,7 +292,7 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                 continue
             if c.text in persons or c.text in countries or lexicon().is_generic(c.text):
                 continue
-            resolved = c.text
+            resolved = c.lg_name or c.text  # 강원도 → 강원특별자치도, 창원특례시 → 창원시, 세종시 → 세종특별자치시
             if c.kind in ("weak", "plain"):
                 if squash(c.text) not in admitted:
                     continue
@@ -267,14 +311,49 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
                 owner = next((e for e in emitted if e[0].paren == sl.in_paren), None)
                 if owner and sa.text[sl.in_paren[0] + 1:sl.in_paren[1] - 1].strip() == c.text:
                     resolved = owner[1]
+                    abbrevs.setdefault(c.text, resolved)
+            elif c.text in abbrevs and resolved == c.text:
+                resolved = abbrevs[c.text]  # 'NSIC는 …' after '송도국제도시개발유한회사(NSIC)'
             emitted.append((sl, resolved))
         for sl, resolved in emitted:
-            is_subj = sl.group in subject_groups and sl.in_paren is None
+            # a titled person's organisation ('박성진 강원도 디지털산업과장은') is not the sentence's subject
+            is_subj = sl.group in subject_groups and sl.in_paren is None and not sl.cand.name_end
             c = sl.cand
-            out.append(OrgMention(sentence_no=s.sentence_no, mention_no=len([o for o in out if o.sentence_no == s.sentence_no]),
-                                  surface=c.text, resolved=resolved, is_subject=is_subj, start=c.start, end=c.end))
+            out.append(OrgMention(sentence_no=s.sentence_no, mention_no=mention_no, surface=c.text, resolved=resolved,
+                                  is_subject=is_subj, start=c.start, end=c.end))
+            mention_no += 1
             lg = c.lg_name or (resolved if resolved in lexicon().lg_by_name else None)
             if lg:
                 order += 1
                 seen.append(_LgSeen(lg, is_subj, order))
-    return out
+    return _fold_short_forms(out)
+
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _fold_short_forms(mentions: list[OrgMention]) -> list[OrgMention]:
+    """A short form resolves to the full name written in the same article: '인천경제청' → 인천경제자유구역청,
+    '마이크로소프트' → 한국마이크로소프트, '광주시' → 광주광역시. A short form is Hangul, 3+ characters, and either the
+    full name without a leading 한국/국립/대한, or its characters in order with the same first and last character.
+    When several full names fit, the one named most often wins; a short form that is itself the full name of a
+    local government named alone stays."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.resolved] = counts.get(m.resolved, 0) + 1
+    names = sorted(counts, key=len, reverse=True)
+    fold: dict[str, str] = {}
+    for short in names:
+        if len(short) < 3 or not re.fullmatch(r"[가-힣]+", short):
+            continue
+        fits = [full for full in names if len(full) > len(short) and re.fullmatch(r"[가-힣]+", full) and (
+            full in ("한국" + short, "국립" + short, "대한" + short)
+            or (full[0] == short[0] and full[-1] == short[-1] and _is_subsequence(short, full)))]
+        if fits:
+            fold[short] = max(fits, key=lambda f: (counts[f], len(f)))
+    for m in mentions:
+        m.resolved = fold.get(m.resolved, m.resolved)
+    return mentions

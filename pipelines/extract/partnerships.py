@@ -20,6 +20,15 @@ Sentence type (first that applies; cues in org_cues.py):
 * **role sentence** — no type word but a role cue (공동의장사로/공동감사는/지원을 전담하는/협력 기관인/참여기관은)
   binds to the most recent alliance or consortium of the article.
 
+* **introduced list** — a relative clause or a party noun as topic introduces the parties: `협약을 맺은 기관은 A, B, C다`,
+  `협약 참여 기관은 A, B 등 3곳이다`, `협약에는 A, B가 참여했다`, `협약기관 : A, B, C`.
+* **follow-up** — a sentence without a type word whose subject list joins (참여했다, 이름을 올렸다, 함께했다) adds members
+  to the partnership opened up to five sentences before; the lone subject of the opening sentence (`도는 … 협약식을
+  열었다`) then leads.
+Agreements are also stated by the ceremony (협약식을 가졌다/열었다, 협약식이 … 열렸다, 협약서에 서명했다) and by verbs of
+working together (손잡고, 맞손, 힘을 모은다); an SPC's shareholders are the names with a share (`A가 50%, B가 30%를
+출자했다`); a seat taken in an alliance (`협의체의 회장사를 맡아`) gives its role to the subject or the main actor.
+
 One partnership per (type, name) per article: sentences about one consortium add to the same partnership; a
 member appears once with its strongest role (co_chair/auditor > lead > supporter > member). Agreements and joint
 ventures need two named parties, alliances and consortia one; generic nouns (글로벌 기업, 외국계 투자사) and
@@ -39,6 +48,7 @@ from .org_cues import (
     JV_NOUN_RE,
     JV_VERB_RE,
     ROLE_CUES,
+    ROLE_TAKEN_RE,
     REL_SIGNING_VERB,
     ROLE_STRENGTH,
     role_cue_after,
@@ -63,7 +73,7 @@ _SELECTOR_RE = re.compile(r"(?:선정|선발|지정|낙점|채택|발표)(?:했|
 _REL_VERB_RE = re.compile(REL_SIGNING_VERB)
 _JV_AGREEMENT_RE = re.compile("(?:" + JV_NOUN_RE.pattern + r")\s?(?:설립|출자|공동\s?설립)\s?(?:을\s?위한\s?)?(?:업무\s?)?(?:협약|MOU|양해각서)")
 _MADE_OF_RE = re.compile(r"\s?(?:기관|기업|업체|대학|곳|개사)?\s?(?:으로|로)\s?(?:구성|이뤄|이루어|꾸려|짜여)")
-_JOIN_RE = re.compile(r"참여|합류|가입|참가")
+_JOIN_RE = re.compile(r"참여|합류|가입|참가|이름을\s?올|동참|함께(?:했|한다|하며|하고)")
 _NAME_STOP_WORDS = frozenset("이날 오늘 특히 또 또한 지난 새로 공식 이번 올해 향후 초대 이후 해당 관련 가칭 신규".split())
 _ALLIANCE_NAME_RE = re.compile(
     r"((?:[0-9A-Za-z가-힣·&\-]+\s){0,3}[0-9A-Za-z가-힣·&\-]*" + ALLIANCE_WORD + r")(?=(?:은|는|이|가|을|를|의|에|에서|에는|로|으로|와|과|도|측|이다|인)?(?:[\s,.)(’'\"”]|$))"
@@ -89,6 +99,9 @@ class _Frame:
     ptype: str
     name: str | None
     members: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # key -> (member, role, sentence_no)
+    # the lone subject of the sentence that opened it ('도는 … 협약식을 열었다'), who leads once members are named
+    pending_lead: tuple[str, int] | None = None
+    opened_at: int = -1
 
     def add(self, member: str, role: str, sentence_no: int) -> None:
         key = re.sub(r"주식회사|\(주\)|㈜", "", squash(member))
@@ -200,7 +213,16 @@ def _cue_pos(unq: str, ptype: str) -> int:
     rx = {"consortium": CONSORTIUM_RE, "joint_venture": JV_NOUN_RE, "alliance": ALLIANCE_RE,
           "agreement": AGREEMENT_RE}.get(ptype)
     m = rx.search(unq) if rx else None
+    if m and ptype in ("consortium", "alliance", "joint_venture") and any(
+            _TOPIC_AFTER_RE.match(unq, x.end()) for x in rx.finditer(unq)):
+        # '컨소시엄에는 A, B가 참여한다' / 'SPC에는 A가 50%를 출자했다': the word is the topic, the verb decides
+        return len(unq)
     return m.start() if m else len(unq)
+
+
+_OWNED_RE = re.compile(r"\s?(?:공동\s?)?(?:출자|설립|투자)(?:한|했던|해 만든|해 세운)")
+_TOPIC_AFTER_RE = re.compile(r"[가-힣]{0,4}?(?:에는|에|은|는|의)\s")
+_SHARE_RE = re.compile(r"\s?(?:가|이|는|은)?\s?\d+(?:\.\d+)?\s?%")
 
 
 def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], main_actor: str | None,
@@ -217,6 +239,10 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
             roled.add(id(g))
     if ptype == "role":
         return out
+    if ptype == "agreement" and not any(id(g) not in roled and g[0].start < cue for g in groups):
+        # '‘…’ 업무협약식이 16일 열려 A와 B, C가 협약서에 서명했다': the ceremony comes first, the signing after
+        later = [m.start() for m in AGREEMENT_RE.finditer(unq) if m.start() > cue]
+        cue = later[-1] if later else cue
     free = [g for g in groups if id(g) not in roled and g[0].start < cue + 40]
     subj = next((g for g in free if g[-1].particle in SUBJECT_PARTICLES and g[0].start < cue), None)
     if ptype == "agreement" and _REL_VERB_RE.match(unq, cue):
@@ -232,10 +258,32 @@ def _parties_roles(ptype: str, s: Sentence, unq: str, parties: list[_Party], mai
         listed = [p for g in free if g is not subj and g[-1].particle not in _PARTNER_PARTICLES
                   and (g[-1].has_deung or g[-1].has_count or _MADE_OF_RE.match(unq, g[-1].after)) for p in g]
         out += [(p.mention.resolved, "member") for p in listed]
+    if ptype == "joint_venture":
+        # 'SPC에는 A가 50%, B가 30%를 출자했다': every name with a share owns part of it
+        shares = [p for g in free for p in g if _SHARE_RE.match(unq, g[-1].after if p is g[-1] else p.end)
+                  or _SHARE_RE.match(unq, p.end)]
+        if len(shares) >= 2:
+            return out + [(p.mention.resolved, "member") for p in shares]
+        # 'X는 A, B, C 등이 출자한 특수목적법인이다': the owners are the subject of the relative clause, X is the SPC
+        owners = [p for g in free if g is not subj and g[-1].particle in SUBJECT_PARTICLES
+                  and _OWNED_RE.match(unq, g[-1].after) for p in g]
+        if owners:
+            # the subject is the company itself only when the sentence says so ('X는 … 출자한 특수목적법인이다')
+            itself = subj if subj and re.search(r"(?:법인|SPC|회사)(?:이다|이며|이고|으로)", unq) else []
+            return out + [(p.mention.resolved, "member") for p in owners + itself]
     joins = _JOIN_RE.search(unq[subj[-1].after:] if subj else "") is not None
     if ptype in ("alliance",):
+        taken = ROLE_TAKEN_RE.search(unq)
+        if taken and not out and not partners:
+            # '(NHN은) 지난 5월부터 광주 AI산업발전협의체의 회장사를 맡아': the subject, or the article's main actor
+            role = next((r for r, rx in ROLE_CUES if rx.match(taken.group(1))), "member")
+            who = [p.mention.resolved for p in subj] if subj else ([main_actor] if main_actor else [])
+            return out + [(w, role) for w in who]
         if subj and joins:
             out += [(p.mention.resolved, "member") for p in subj]
+        elif subj and partners:
+            # 'A는 B, C 등과 함께 ‘… 협의체’를 출범했다': the one who founds it with partners leads
+            out += [(p.mention.resolved, "lead") for p in subj]
         if partners and (joins or subj):
             out += [(p.mention.resolved, "member") for p in partners]
         return out
@@ -285,28 +333,131 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
     last_group_frame: _Frame | None = None  # most recent alliance/consortium, for role sentences
     abbrev: dict[str, str] = {}
     main_actor: str | None = None
+    last_frame: _Frame | None = None
+    last_frame_sno = -1
     for s in sentences:
         mentions = by_sentence.get(s.sentence_no, [])
         single, double = quote_spans(s.text)
         double = speech_spans(s.text, double)
         unq = _blank(s.text, double)  # speech is not where parties are stated; ‘names’ keep their cue words
         ptype = _sentence_type(unq)
-        if ptype is not None:
-            parties = [p for p in _parties(s, mentions, single + double)]
-            parties = [p for p in parties if not _in_credit(s.text, p)]
-            frame = _frame_of(ptype, s.text, unq, parties, frames, last_group_frame, abbrev)
-            if frame is not None:
-                pairs = _parties_roles("role" if ptype == "role" else ptype, s, unq, parties, main_actor)
+        intro = _LIST_INTRO_RE.search(unq)
+        listed_frame = _introduced_list(s, unq, intro, mentions, single + double, frames) if intro else None
+        if listed_frame is not None:
+            last_frame, last_frame_sno = listed_frame, s.sentence_no
+        elif ptype is not None:
+            for cs, cunq, cmentions, ctype in _clauses(s, unq, mentions, ptype):
+                parties = [p for p in _parties(cs, cmentions, single + double) if not _in_credit(cs.text, p)]
+                frame = _frame_of(ctype, cs.text, cunq, parties, frames, last_group_frame, abbrev)
+                if frame is None:
+                    continue
+                pairs = _parties_roles(ctype, cs, cunq, parties, main_actor)
                 if frame.ptype == "consortium":
-                    pairs += _consortium_extras(s.text, mentions, parties)
-                for member, role in pairs:
-                    frame.add(member, role, s.sentence_no)
+                    pairs += _consortium_extras(cs.text, cmentions, parties)
+                if not pairs and frame.ptype != "role":
+                    lone = _lone_subject(parties, cunq)
+                    if lone is not None and frame.pending_lead is None:
+                        frame.pending_lead = (lone, s.sentence_no)
+                _add_pairs(frame, pairs, s.sentence_no)
                 if frame.ptype in ("alliance", "consortium"):
                     last_group_frame = frame
+                last_frame = frame
+                frame.opened_at = s.sentence_no if frame.opened_at < 0 else frame.opened_at
+                last_frame_sno = s.sentence_no
+        elif last_frame is not None and s.sentence_no - last_frame_sno <= _FOLLOW_UP_SENTENCES and _JOINED_RE.search(unq):
+            # 'X에는 A, B, C 등 …이 참여했다' after the sentence that opened the partnership: its members
+            parties = [p for p in _parties(s, mentions, single + double) if not _in_credit(s.text, p)]
+            joined = _joined_group(unq, parties)
+            if joined:
+                _add_pairs(last_frame, [(p.mention.resolved, "member") for p in joined], s.sentence_no)
         subjects = [m for m in mentions if m.is_subject and not inside(double + single, m.start, m.end)]
         if subjects:
             main_actor = subjects[0].resolved
     return _rows(frames)
+
+
+# a clause ends at a connective ending and a comma: '…양해각서를 맺었고, 삼성SDS 컨소시엄이 …'
+_CLAUSE_END_RE = re.compile(r"(?:었고|였고|했고|하고|으며|했으며|였으며|었으며|며),\s")
+
+
+def _clauses(s: Sentence, unq: str, mentions: list[OrgMention], ptype: str):
+    """The sentence, or its clauses when they state different kinds of partnership (an MOU in one clause, a
+    consortium in the next): each clause is read alone, the text outside it blanked so offsets stay."""
+    cuts = [m.end() for m in _CLAUSE_END_RE.finditer(unq)]
+    spans = list(zip([0] + cuts, cuts + [len(unq)]))
+    types = [_sentence_type(unq[a:b]) for a, b in spans]
+    if len(spans) < 2 or len({t for t in types if t is not None}) < 2:
+        return [(s, unq, mentions, ptype)]
+    out = []
+    for (a, b), t in zip(spans, types):
+        if t is None:
+            continue
+        blank = (lambda x: " " * a + x[a:b] + " " * (len(x) - b))
+        out.append((Sentence(s.sentence_no, s.paragraph_no, blank(s.text)), blank(unq),
+                    [m for m in mentions if a <= m.start and m.end <= b], t))
+    return out
+
+
+_FOLLOW_UP_SENTENCES = 5
+# a phrase that introduces the parties as a list: a relative clause or a role noun as the topic
+_LIST_INTRO_RE = re.compile(
+    r"(?:(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)(?:식)?(?:을|를|에)?\s?(?:맺은|체결한|참여한|참여하는|함께한|구성한|꾸린)\s?"
+    r"|(?:협약|MOU|양해각서|컨소시엄|얼라이언스|협의체)\s?참여\s?)"
+    r"(?:기관|기업|업체|곳|회원사|사|기관·기업|기업·기관|사업자|기관들|기업들)(?:은|는|으로는|로는|에는)\s"
+    r"|(?:협약|MOU|양해각서)(?:식)?에는\s(?=[^.]*(?:참여|참가|함께|이름을\s?올|서명))"
+    r"|(?:협약|참여|참가|구성|회원)\s?(?:기관|기업|업체|사|기관·기업|기업·기관)(?:\s?명단)?\s?:\s?")
+_INTRO_TYPES = {"협약|MOU|양해각서": "agreement", "컨소시엄": "consortium", "얼라이언스|협의체": "alliance", "": ""}
+_JOINED_RE = re.compile(r"(?:참여|참가|합류|동참)(?:했|하였|한다|하며|하고|해|하기로|한|할)|이름을\s?올렸|함께(?:했|한다|하며|하고)")
+
+
+def _introduced_list(s: Sentence, unq: str, intro: re.Match, mentions: list[OrgMention],
+                     quotes: list[tuple[int, int]], frames: list[_Frame]) -> _Frame | None:
+    """'협약을 맺은 기관은 A, B, C다', '이번 협약 참여 기관은 A, B 등 3곳이다', '협약에는 A, B가 참여했다': the list
+    after the phrase are members; a 와/과 group before a relative clause ('시와 협약을 맺은 기관은') leads."""
+    parties = [p for p in _parties(s, mentions, quotes) if not _in_credit(s.text, p)]
+    listed = next((g for g in _groups(parties) if g[0].start >= intro.end()), [])
+    if not listed or not (len(listed) >= 2 or listed[-1].has_deung or listed[-1].has_count):
+        return None
+    kind = next(t for k, t in _INTRO_TYPES.items() if re.search(k, intro.group(0)))
+    if not kind:  # '참여기관 : A, B': the partnership the article is about
+        kind = frames[-1].ptype if frames else "agreement"
+    frame = next((f for f in reversed(frames) if f.ptype == kind), None) or _frame_for(frames, kind, None)
+    before = [p for g in _groups(parties) if g[-1].end <= intro.start()
+              and g[-1].particle in COMITATIVE_PARTICLES for p in g]
+    pairs = [(p.mention.resolved, "lead") for p in before] + [(p.mention.resolved, "member") for p in listed]
+    _add_pairs(frame, pairs, s.sentence_no)
+    return frame
+
+
+def _lone_subject(parties: list[_Party], unq: str) -> str | None:
+    groups = _groups(parties)
+    subj = [g for g in groups if g[-1].particle in SUBJECT_PARTICLES and not role_cue_before(unq, g[0].start)]
+    if len(subj) == 1 and len(subj[0]) == 1 and len(groups) == 1:
+        return subj[0][0].mention.resolved
+    return None
+
+
+def _joined_group(unq: str, parties: list[_Party]) -> list[_Party]:
+    """The list that joins in a follow-up sentence: two or more names (or a counted list) as the subject of the
+    joining verb, with no role word before it (roles are read by the role sentences)."""
+    for g in _groups(parties):
+        last = g[-1]
+        if last.particle not in SUBJECT_PARTICLES | {"도"}:
+            continue
+        if len(g) < 2 and not (last.has_deung or last.has_count):
+            continue
+        if _JOINED_RE.search(unq, last.after) and not _SELECTOR_RE.search(unq, last.after):
+            return g
+    return []
+
+
+def _add_pairs(frame: _Frame, pairs: list[tuple[str, str]], sentence_no: int) -> None:
+    for member, role in pairs:
+        frame.add(member, role, sentence_no)
+    if frame.pending_lead and frame.members and len(frame.members) >= 1:
+        lead, sno = frame.pending_lead
+        frame.pending_lead = None
+        frame.add(lead, "lead", sno)
 
 
 def _in_credit(text: str, p: _Party) -> bool:
