@@ -25,9 +25,27 @@ phrases as (
     from sentences
 ),
 
+-- a sentence phrase whose word right before 사업 / 프로젝트 is a particle or a verb form ('현안이 사업', '전문가로
+-- 꾸려진 사업', '기본구상에 담긴 사업': a short word ending in a syllable with final ㄴ/ㄹ) describes a project,
+-- it does not name one
+head_words as (
+    select *, regexp_extract(phrase, '(\S+?)\s*(?:사업|프로젝트|센터\s?유치)$', 1) as head_word from phrases
+),
+
+named_phrases as (
+    select * exclude (head_word) from head_words
+    where seen_as = 'budget_program'
+       or not (
+           regexp_matches(head_word, '{{ project_non_name_ending() }}')
+           or (length(head_word) between 2 and 3
+               and unicode(right(head_word, 1)) between 44032 and 55203
+               and (unicode(right(head_word, 1)) - 44032) % 28 in (4, 8)
+               and regexp_full_match(phrase, '.*\s(사업|프로젝트)')))
+),
+
 tokens as (
     select p.*, unnest({{ project_name_tokens('p.phrase') }}) as token
-    from (select *, row_number() over () as phrase_no from phrases) p
+    from (select *, row_number() over () as phrase_no from named_phrases) p
 ),
 
 not_generic as (

@@ -1,0 +1,26 @@
+-- One row per distinct budget fact of a project: the same project, funding source and amount stated by several
+-- articles (outlets reprinting one press release, follow-up stories) is one row. Two articles that disagree
+-- (국비 160억 here, 150억 there) keep both rows; the WARN test project_budgets_agree lists them.
+-- Derived amounts (is_derived) are not facts an article states and are left out.
+with budgets as (
+    select b.*, a.published_at
+    from {{ ref('fct_budgets') }} b
+    left join {{ ref('dim_articles') }} a using (article_id)
+    where b.project_id is not null and not b.is_derived
+)
+
+select
+    md5(project_id || '|' || funding_source || '|' || amount_krw::varchar) as project_budget_id,
+    project_id,
+    funding_source,
+    amount_krw,
+    count(distinct article_id)::integer as n_articles,
+    arg_min(article_id, coalesce(published_at, '9999-12-31'::timestamptz)) as first_article_id,
+    min(published_at) as first_reported_at,
+    max(published_at) as last_reported_at,
+    list(distinct article_id order by article_id) as article_ids,
+    list(budget_id order by budget_id) as budget_ids,
+    arg_min(program, coalesce(published_at, '9999-12-31'::timestamptz)) as program,
+    arg_min(evidence, coalesce(published_at, '9999-12-31'::timestamptz)) as evidence
+from budgets
+group by project_id, funding_source, amount_krw
