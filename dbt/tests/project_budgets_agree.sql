@@ -2,7 +2,7 @@
 -- amount another article does not, and neither states both (국비 160억 here, 150억 there). Amounts one
 -- article states together (1차 60억, 2차 100억) are a breakdown, not a disagreement. Both rows stay in
 -- fct_project_budgets; this lists them for a reader to check which article is right.
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_project_budgets'}}}) }}
 select
     a.project_id,
     p.name as project_name,

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_project_budgets'}}}) }}
 -- Every project-level fact links to at least one article, and n_articles equals the number of distinct
 -- articles among its evidence rows in the article-level table.
 with budgets as (
