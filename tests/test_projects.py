@@ -67,7 +67,7 @@ def night(tmp_path_factory):
             instance=dg.DagsterInstance.ephemeral(), partition_key=newest_news_day(), raise_on_error=False)
         con = duckdb.connect(str(warehouse), read_only=True)
         urls = {path: srv.url(path) for path in PAGES}
-        yield {"result": result, "con": con, "urls": urls}
+        yield {"result": result, "con": con, "urls": urls, "warehouse": warehouse}
         con.close()
 
 
@@ -177,3 +177,24 @@ def test_every_project_fact_links_to_an_article_and_counts_its_evidence(night):
     orphans = con.execute("select count(*) from marts.fct_budgets b where b.project_id is not null and not exists "
                           "(select 1 from marts.dim_projects p where p.project_id = b.project_id)").fetchone()[0]
     assert orphans == 0
+
+
+def test_money_per_sido_counts_each_project_fact_once(night):
+    con = night["con"]
+    rows = {sido: (once, per_article) for sido, once, per_article in con.execute(
+        "select sido_code, amount_krw_once, amount_krw_per_article from marts.sido_budget_summary "
+        "where funding_source = 'national'").fetchall()}
+    assert rows["52"] == (16_000_000_000, 47_000_000_000)   # 160억 once (the 150억 copy is outvoted) vs 160+160+150
+    assert rows["44"] == (200_000_000_000, 400_000_000_000)  # the same 2000억 in two articles a year apart
+    assert rows["46"] == (6_200_000_000, 6_200_000_000)      # two projects of 순천시, each stated once
+
+
+def test_the_report_shows_money_per_sido_and_project_timelines(night, tmp_path):
+    from pipelines.report import report_data, write_report
+
+    data = report_data(night["warehouse"])
+    jeonbuk = [r for r in data["sidos"] if r["sido_code"] == "52"]
+    assert jeonbuk and jeonbuk[0]["sido_name"] == "전북특별자치도" and jeonbuk[0]["once"] == 16_000_000_000
+    assert {"거점형 스마트시티 조성사업", "국가AI컴퓨팅센터 유치"} <= {r["project_name"] for r in data["timelines"]}
+    page = write_report(night["warehouse"], tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'id="sidos"' in page and 'id="timelines"' in page
