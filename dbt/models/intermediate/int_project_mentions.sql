@@ -48,9 +48,21 @@ tokens as (
     from (select *, row_number() over () as phrase_no from named_phrases) p
 ),
 
+-- a generic word written fused to the front of a name (국가AI컴퓨팅센터, 공공선도) is cut off it, so the
+-- spaced and the fused spellings give the same words
+unprefixed as (
+    select t.* exclude (token),
+        coalesce(
+            (select substr(t.token, length(g.word) + 1) from {{ ref('project_generic_words') }} g
+             where starts_with(t.token, g.word) and length(t.token) - length(g.word) >= 2
+             order by length(g.word) desc limit 1),
+            t.token) as token
+    from tokens t
+),
+
 not_generic as (
     select *
-    from tokens t
+    from unprefixed t
     where token not in (select word from {{ ref('project_generic_words') }})
       and token not in (select lower(name) from {{ ref('local_governments') }})
       and token not in (select lower(short_name) from {{ ref('local_governments') }} where short_name <> '')

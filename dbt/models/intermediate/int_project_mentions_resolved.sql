@@ -57,11 +57,12 @@ resolved as (
 keyed as (
     select
         *,
+        -- the words joined without spaces: 'ai 컴퓨팅센터' and 'ai컴퓨팅센터' are one name
         case
             when project_sido_code is not null
-                then name_key || '|' || coalesce(project_sigungu_code, project_sido_code)
-            when lead_org_key is not null then name_key || '|' || lead_org_key
-            when contains(name_key, ' ') then name_key || '|'
+                then replace(name_key, ' ', '') || '|' || coalesce(project_sigungu_code, project_sido_code)
+            when lead_org_key is not null then replace(name_key, ' ', '') || '|' || lead_org_key
+            when contains(name_key, ' ') then replace(name_key, ' ', '') || '|'
         end as project_key
     from resolved
 )
