@@ -88,23 +88,34 @@ orgs as (
     join {{ ref('dim_organizations') }} d using (org_key)
 ),
 
-sentence_places as (
-    select article_key, sentence_no,
-           arg_min(org_key, sigungu_code is null) as org_key
-    from orgs
-    where org_type = 'local_government' and sido_code is not null
-    group by article_key, sentence_no
+placed_orgs as (
+    select * from orgs where org_type = 'local_government' and sido_code is not null
 ),
 
-article_places as (
-    select article_key, arg_max(org_key, n * 10 + (sigungu_code is not null)::int) as org_key
+-- the sentence's local government: one with a 시군구 first, then by name (deterministic)
+sentence_places as (
+    select article_key, sentence_no, org_key
     from (
-        select article_key, org_key, any_value(sigungu_code) as sigungu_code, count(*) as n
-        from orgs
-        where org_type = 'local_government' and sido_code is not null
+        select article_key, sentence_no, org_key,
+               row_number() over (partition by article_key, sentence_no
+                                  order by sigungu_code is null, org_key) as rn
+        from placed_orgs
+    )
+    where rn = 1
+),
+
+-- the article's local government: the one it names most, then one with a 시군구, then the first named
+article_places as (
+    select article_key, org_key
+    from (
+        select article_key, org_key,
+               row_number() over (partition by article_key
+                                  order by count(*) desc, bool_or(sigungu_code is not null) desc,
+                                           min(sentence_no), org_key) as rn
+        from placed_orgs
         group by article_key, org_key
     )
-    group by article_key
+    where rn = 1
 ),
 
 recipients as (

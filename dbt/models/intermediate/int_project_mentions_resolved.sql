@@ -13,7 +13,7 @@ mentions as (
     select
         m.* exclude (name_key),
         coalesce(
-            (select arg_max(x.name_key, length(x.name_key)) from raw_mentions x
+            (select arg_max(x.name_key, (length(x.name_key), x.name_key)) from raw_mentions x
              where x.article_id = m.article_id and x.name_key <> m.name_key
                and list_has_all(string_split(x.name_key, ' '), string_split(m.name_key, ' '))),
             m.name_key) as name_key
@@ -25,8 +25,8 @@ per_article as (
         article_id,
         name_key,
         coalesce(
-            arg_min(lead_org_key, sentence_no) filter (where seen_as = 'budget_program' and lead_org_key is not null),
-            arg_min(lead_org_key, sentence_no) filter (where lead_org_key is not null)) as lead_org_key
+            arg_min(lead_org_key, (sentence_no, lead_org_key)) filter (where seen_as = 'budget_program' and lead_org_key is not null),
+            arg_min(lead_org_key, (sentence_no, lead_org_key)) filter (where lead_org_key is not null)) as lead_org_key
     from mentions
     group by article_id, name_key
 ),

@@ -17,13 +17,13 @@ select
     funding_source,
     amount_krw,
     count(distinct article_id)::integer as n_articles,
-    arg_min(article_id, coalesce(published_at, '9999-12-31'::timestamptz)) as first_article_id,
+    arg_min(article_id, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_article_id,
     min(published_at) as first_reported_at,
     max(published_at) as last_reported_at,
     list(distinct article_id order by article_id) as article_ids,
     list(budget_id order by budget_id) as budget_ids,
-    arg_min(program, coalesce(published_at, '9999-12-31'::timestamptz)) as program,
-    arg_min(evidence, coalesce(published_at, '9999-12-31'::timestamptz)) as evidence
+    arg_min(program, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as program,
+    arg_min(evidence, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as evidence
 from budgets
 group by project_id, funding_source, amount_krw
 ),

@@ -46,10 +46,10 @@ select
         else 'unknown'
     end as date_precision,
     count(distinct article_id)::integer as n_articles,
-    arg_min(article_id, coalesce(published_at, '9999-12-31'::timestamptz)) as first_article_id,
+    arg_min(article_id, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_article_id,
     min(published_at) as first_reported_at,
     list(distinct article_id order by article_id) as article_ids,
     list(event_id order by event_id) as event_ids,
-    arg_min(evidence, coalesce(published_at, '9999-12-31'::timestamptz)) as evidence
+    arg_min(evidence, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as evidence
 from canonical
 group by project_id, event_type, fact_date

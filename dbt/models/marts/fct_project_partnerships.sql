@@ -23,10 +23,10 @@ select
     m.org_id,
     (select arg_max(r.role, r.n * 10 + r.role_rank) from roles r
      where r.project_id = m.project_id and r.partnership_type = m.partnership_type and r.org_id = m.org_id) as role,
-    arg_min(m.partnership_name, coalesce(m.published_at, '9999-12-31'::timestamptz))
+    arg_min(m.partnership_name, (coalesce(m.published_at, '9999-12-31'::timestamptz), m.article_id))
         filter (where m.partnership_name is not null) as partnership_name,
     count(distinct m.article_id)::integer as n_articles,
-    arg_min(m.article_id, coalesce(m.published_at, '9999-12-31'::timestamptz)) as first_article_id,
+    arg_min(m.article_id, (coalesce(m.published_at, '9999-12-31'::timestamptz), m.article_id)) as first_article_id,
     min(m.published_at) as first_reported_at,
     list(distinct m.article_id order by m.article_id) as article_ids
 from members m

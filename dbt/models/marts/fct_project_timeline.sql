@@ -29,11 +29,11 @@ budget_ends as (
     select
         project_id,
         funding_source,
-        arg_min(amount_krw, coalesce(published_at, '9999-12-31'::timestamptz)) as first_amount,
-        arg_min(article_id, coalesce(published_at, '9999-12-31'::timestamptz)) as first_article_id,
+        arg_min(amount_krw, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_amount,
+        arg_min(article_id, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_article_id,
         min(published_at) as first_at,
-        arg_max(amount_krw, coalesce(published_at, '0001-01-01'::timestamptz)) as last_amount,
-        arg_max(article_id, coalesce(published_at, '0001-01-01'::timestamptz)) as last_article_id,
+        arg_max(amount_krw, (coalesce(published_at, '0001-01-01'::timestamptz), article_id)) as last_amount,
+        arg_max(article_id, (coalesce(published_at, '0001-01-01'::timestamptz), article_id)) as last_article_id,
         max(published_at) as last_at,
         count(distinct article_id) as n_articles
     from dated_reports
@@ -54,7 +54,8 @@ budgets as (
 select
     t.project_id,
     p.name as project_name,
-    row_number() over (partition by t.project_id order by t.happened_on nulls last, t.reported_at, t.entry_type, t.event_type)
+    row_number() over (partition by t.project_id order by t.happened_on nulls last, t.reported_at, t.entry_type,
+                                                  t.event_type, t.funding_source, t.article_id)
         as step_no,
     t.happened_on,
     t.date_precision,
