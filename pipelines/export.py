@@ -16,7 +16,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-MARTS = ("dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches")
+MARTS = ("dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches",
+         "dim_projects", "fct_project_budgets", "fct_project_events", "fct_project_partnerships",
+         "fct_project_timeline", "sido_budget_summary")
 BOM = b"\xef\xbb\xbf"
 FORMULA_START = "=+-@\t\r"  # a text cell starting with one of these is read as a formula by spreadsheets
 _FORMULA_START_RE = "^[" + FORMULA_START.replace("-", "\\-") + "]"
@@ -42,10 +44,12 @@ def export_marts(warehouse: Path, out_dir: Path) -> dict[str, int]:
         for table in MARTS:
             data = con.sql(f"select * from marts.{table}").to_arrow_table()  # noqa: S608 - fixed names
             pq.write_table(data, out_dir / f"{table}.parquet")
-            # lists (aliases) become '; '-joined text in the CSV; Excel reads the BOM as UTF-8
-            flat = con.sql(
-                f"select * replace (array_to_string(aliases, '; ') as aliases) from marts.{table}"
-                if table == "dim_organizations" else f"select * from marts.{table}").to_arrow_table()
+            # lists (aliases, article_ids) become '; '-joined text in the CSV; Excel reads the BOM as UTF-8
+            lists = [name for name, kind, *_ in con.execute(f"describe marts.{table}").fetchall()  # noqa: S608
+                     if kind.endswith("[]")]
+            replace = ", ".join(f"array_to_string({c}, '; ') as {c}" for c in lists)
+            flat = con.sql(f"select * replace ({replace}) from marts.{table}" if lists  # noqa: S608
+                           else f"select * from marts.{table}").to_arrow_table()  # noqa: S608
             buf = io.BytesIO()
             pacsv.write_csv(neutralise_formulas(flat), buf)
             (out_dir / f"{table}.csv").write_bytes(BOM + buf.getvalue())

@@ -73,6 +73,22 @@ def report_data(warehouse: Path) -> dict[str, Any]:
         mismatches = _rows(con, """
             select program, stated_total_krw::double as stated, parts_sum_krw::double as parts
             from intermediate.int_budget_lists_checked where is_total_mismatch""")
+        sidos = _rows(con, """
+            select coalesce(sido_code, '') as sido_code, coalesce(sido_name, '(place not known)') as sido_name,
+                   funding_source, amount_krw_once::double as once, amount_krw_per_article::double as per_article,
+                   n_projects, n_articles
+            from marts.sido_budget_summary where funding_source = 'national'
+            order by sido_code nulls last""")
+        timelines = _rows(con, """
+            with top as (
+                select project_id from marts.dim_projects
+                order by n_articles desc, first_reported_at nulls last, project_id limit 5)
+            select t.project_name, t.step_no, t.happened_on::varchar as happened_on, t.entry_type,
+                   coalesce(t.event_type, t.funding_source) as what, t.amount_krw::double as krw, t.n_articles,
+                   a.title, a.url
+            from marts.fct_project_timeline t join top using (project_id)
+            left join marts.dim_articles a on a.article_id = t.article_id
+            order by t.project_id, t.step_no""")
         counts = _rows(con, """
             select (select count(*) from marts.dim_articles) as articles,
                    (select count(*) from marts.fct_budgets) as budgets,
@@ -82,6 +98,7 @@ def report_data(warehouse: Path) -> dict[str, Any]:
     finally:
         con.close()
     return {"budgets": budgets, "events": events, "members": members, "articles": articles,
+            "sidos": sidos, "timelines": timelines,
             "fetches": fetches, "mismatches": mismatches, "counts": counts, "dbt": latest_dbt_results(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
@@ -163,6 +180,23 @@ _SCRIPT = r"""
     el('text', {x: pos[n][0] + 9, y: pos[n][1] + 4}, ns, n); });
   legend('network-legend', [...new Set(Object.values(nodes))]);
 
+  // 3b. national money per 시도, counted once per project fact next to the per-article sum
+  const sb = document.querySelector('#sidos tbody');
+  data.sidos.forEach(r => { const tr = document.createElement('tr');
+    [r.sido_code, r.sido_name, r.once == null ? '' : eok(r.once), eok(r.per_article), r.n_projects, r.n_articles]
+      .forEach(v => { const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td); });
+    sb.appendChild(tr); });
+
+  // 3c. project timelines (the projects most articles report)
+  const pb = document.querySelector('#timelines tbody');
+  data.timelines.forEach(r => { const tr = document.createElement('tr');
+    [r.project_name, r.step_no, r.happened_on || '(undated)', r.entry_type, r.what || '',
+     r.krw == null ? '' : eok(r.krw), r.n_articles].forEach(v => { const td = document.createElement('td');
+      td.textContent = String(v); tr.appendChild(td); });
+    const td = document.createElement('td'); const link = document.createElement('a');
+    if (/^https?:\/\//.test(r.url || '')) link.href = r.url; link.textContent = r.title || r.url || '';
+    td.appendChild(link); tr.appendChild(td); pb.appendChild(tr); });
+
   // 4. latest articles
   const tb = document.querySelector('#articles tbody');
   data.articles.forEach(a => { const tr = document.createElement('tr');
@@ -200,6 +234,13 @@ totals excluded from the budget bars.</p>
 <h2>Budget by recipient and funding source</h2><div id="budget-legend" class="legend"></div><div id="budget-chart"></div>
 <h2>Events on a timeline</h2><div id="event-legend" class="legend"></div><div id="event-chart"></div>
 <h2>Partnership network</h2><div id="network-legend" class="legend"></div><div id="network-chart"></div>
+<h2>National money (국비) per 시도</h2>
+<p>Counted once per project fact (a reprinted press release or a follow-up story does not count again; where
+articles disagree, the amount more articles state) next to the naive sum of every article's statement. Place =
+the project's 시도 (행정표준코드). No map: no boundaries package is part of the project's dependencies.</p>
+<table id="sidos"><thead><tr><th>code</th><th>시도</th><th>counted once</th><th>sum of articles</th><th>projects</th><th>articles</th></tr></thead><tbody></tbody></table>
+<h2>Project timelines</h2>
+<table id="timelines"><thead><tr><th>project</th><th>#</th><th>date</th><th>entry</th><th>what</th><th>amount</th><th>articles</th><th>first reported by</th></tr></thead><tbody></tbody></table>
 <h2>Latest articles</h2><table id="articles"><thead><tr><th>published</th><th>outlet</th><th>title</th></tr></thead><tbody></tbody></table>
 <h2>Data quality of the last run</h2><div id="quality"></div>
 <script type="application/json" id="report-data">{_embed_json(data)}</script>

@@ -174,7 +174,11 @@ def test_the_asset_graph_page_renders_the_lineage(ui, tmp_path):
         dom = run_chromium(chromium, page, tmp_path / f"dom-profile-{attempt}", size, "--dump-dom",
                            f"--virtual-time-budget={budget}")
         assert dom.returncode == 0, dom.stderr[-2000:]
-        missing = [name for name in wanted if f">{name}<" not in dom.stdout]
+        # the graph shortens a long label in the middle (fct_proje…_budgets): that counts as drawn
+        shortened = [tuple(t.split("…", 1)) for t in re.findall(r">([^<>]*…[^<>]*)<", dom.stdout)]
+        missing = [name for name in wanted if f">{name}<" not in dom.stdout
+                   and not any(len(a) + len(b) >= 8 and name.startswith(a) and name.endswith(b)
+                               for a, b in shortened)]
         if not missing:
             break
     text = re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", dom.stdout, flags=re.S)

@@ -2,6 +2,9 @@
 -- seeds know it, else the surface form seen most often; org_type from the org_types seed, then local
 -- governments, then suffix rules (org_suffix_rules seed: lower priority first, then the longer suffix),
 -- else 'company'. Legal-form words ((주), 주식회사, ㈜) are not part of the name.
+-- sido_code / sigungu_code (행정표준코드): a local government's own codes (int_local_government_keys: full name,
+-- parent + name, former names; a name two places share stays NULL); an organisation that is not a company and
+-- whose name begins with a local government's full name (전주시의회, 경기도경제과학진흥원) is placed there.
 with mentions as (
     select * from {{ ref('int_org_mentions_unified') }}
 ),
@@ -53,12 +56,31 @@ typed as (
     from named n
     left join typed_by_dictionary d on d.name_key = n.org_key
     left join local_governments lg on lg.name_key = n.org_key
+),
+
+place_keys as (
+    select * from {{ ref('int_local_government_keys') }}
+),
+
+placed as (
+    select
+        t.org_key,
+        (select struct_pack(sido_code := k.sido_code, sigungu_code := k.sigungu_code)
+         from place_keys k
+         where k.name_key = t.org_key
+            or (not k.is_short_name and t.org_type <> 'company' and starts_with(t.org_key, k.name_key))
+         order by k.name_key = t.org_key desc, length(k.name_key) desc
+         limit 1) as place
+    from typed t
 )
 
 select
-    md5(org_key) as org_id,
-    name,
-    org_type,
-    aliases,
-    org_key
-from typed
+    md5(t.org_key) as org_id,
+    t.name,
+    t.org_type,
+    t.aliases,
+    t.org_key,
+    p.place.sido_code as sido_code,
+    p.place.sigungu_code as sigungu_code
+from typed t
+left join placed p on p.org_key = t.org_key

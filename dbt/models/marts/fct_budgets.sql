@@ -50,7 +50,10 @@ select
     g.is_list_total,
     g.list_no,
     g.cue,
-    g.mention_count::integer as mention_count
+    g.mention_count::integer as mention_count,
+    fp.project_id  -- the project in effect at the fact's sentence (int_fact_projects), NULL if none
 from grouped g
 left join orgs o on o.surface = g.recipient
 left join sentences s on s.article_key = g.first_article_key and s.sentence_no = g.first_sentence_no
+left join {{ ref('int_fact_projects') }} fp
+    on fp.article_key = g.first_article_key and fp.sentence_no = g.first_sentence_no

@@ -111,10 +111,13 @@ select
     g.date_text,
     g.location,
     s.sentence_text as evidence,
-    g.trigger
+    g.trigger,
+    fp.project_id  -- the project in effect at the fact's sentence (int_fact_projects), NULL if none
 from grouped g
 left join {{ ref('stg_raw__sentences') }} s
     on s.article_key = g.first_article_key and s.sentence_no = g.first_sentence_no
+left join {{ ref('int_fact_projects') }} fp
+    on fp.article_key = g.first_article_key and fp.sentence_no = g.first_sentence_no
 where not exists (
     select 1 from subsumed x
     where x.article_id = g.article_id and x.event_type = g.event_type and x.event_date = g.event_date

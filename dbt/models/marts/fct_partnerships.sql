@@ -46,7 +46,10 @@ select
     g.partnership_name,
     md5(g.org_key) as org_id,
     g.role,
-    s.sentence_text as evidence
+    s.sentence_text as evidence,
+    fp.project_id  -- the project in effect at the fact's sentence (int_fact_projects), NULL if none
 from grouped g
 left join {{ ref('stg_raw__sentences') }} s
     on s.article_key = g.first_article_key and s.sentence_no = g.first_sentence_no
+left join {{ ref('int_fact_projects') }} fp
+    on fp.article_key = g.first_article_key and fp.sentence_no = g.first_sentence_no
