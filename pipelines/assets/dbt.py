@@ -53,7 +53,8 @@ class NewsDbtTranslator(DagsterDbtTranslator):
         # dagster-dbt makes every severity-error test a blocking check, which fails the dbt step and so skips
         # the published snapshot. Here a failed test is reported (with its severity) and never blocks: the
         # marts dbt built are published with the check results beside them. dbt itself still skips the models
-        # downstream of a failed severity-error test inside one `dbt build`; those count as build failures.
+        # downstream of a failed severity-error test inside one `dbt build`: those keep their last build, are named
+        # in the step's log and metadata, and are rebuilt by the next run (the build state is not recorded).
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         return spec._replace(blocking=False) if spec is not None else None
 
@@ -117,7 +118,8 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
     os.environ["NEWS_WAREHOUSE"] = warehouse.path
     started = time.perf_counter()
-    failures: list[str] = []  # models or seeds dbt could not build (failed tests are check results, not failures)
+    # (unique_id, reason) of models or seeds dbt could not build or skipped (failed tests are check results)
+    failures: list[tuple[str, str]] = []
     manifest = _manifest()
     with warehouse.connect(read_only=True) as con:
         current = wh.source_signatures(con, source_tables(manifest))
@@ -143,22 +145,39 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
             events += _invoke(context, dbt, ["build", "--exclude", " ".join(stale)], failures)
         if stale:
             events += _test_reused(context, dbt, events, failures)
-    if not failures:
+    skipped = [(uid, f) for uid, f in failures if f.endswith(SKIPPED)]
+    failures = [(uid, f) for uid, f in failures if not f.endswith(SKIPPED)]
+    if not failures and not skipped:
         with warehouse.connect() as con:
             wh.record_built(con, current)
+    for _uid, f in skipped:
+        context.log.warning(f"dbt {f}: it keeps its last build; the next run rebuilds it")
+    # a model dbt skipped keeps its last build: said as an output (status kept), like a reused one, so what depends
+    # on it (the snapshot, the mart checks) still runs
+    selected = set(context.selected_asset_keys)
+    nodes = _nodes(manifest)
+    for uid, _f in skipped:
+        key = translator.get_asset_key(nodes[uid]) if uid in nodes else None
+        if key is not None and key in selected:
+            events.append(dg.Output(None, output_name=key.to_python_identifier(),
+                                    metadata={"status": "kept: skipped by a failed severity-error test upstream",
+                                              "rebuilt": False}))
     dbt_seconds = round(time.perf_counter() - started, 3)
     for e in with_row_counts(events, warehouse):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
-                                 "rebuilt_tables": ", ".join(changed) if changed is not None else "all"})
+                                 "rebuilt_tables": ", ".join(changed) if changed is not None else "all",
+                                 "skipped_by_failed_tests": ", ".join(f.split(":")[0] for _, f in skipped) or "none"})
         yield e
     if failures:
         # the marts that depend on a model that failed were not built: fail the step (what was built is kept and
         # reported above; the snapshot is not published from a half-built set of marts)
-        raise dg.Failure(description=f"dbt could not build {len(failures)} node(s): " + "; ".join(failures[:5]))
+        raise dg.Failure(description=f"dbt could not build {len(failures)} node(s): "
+                                     + "; ".join(f for _, f in failures[:5]))
 
 
-def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], failures: list[str]) -> list[Any]:
+def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str],
+            failures: list[tuple[str, str]]) -> list[Any]:
     """One dbt invocation's events. A failed data test is a failed asset check (severity from the test's config)
     and never fails the step: the marts were built, so they are published with the check results beside them.
     A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
@@ -168,14 +187,17 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
     return events
 
 
-def build_failures(invocation: Any) -> list[str]:
+SKIPPED = "skipped: a test (severity error) or a model upstream of it failed"
+
+
+def build_failures(invocation: Any) -> list[tuple[str, str]]:
     """'<resource> <name>: <message>' for every non-test node of the invocation that ended in error or was skipped
     because something upstream failed (its run_results.json); a dbt that ended without writing results at all
     (a crash, a parse error) is one failure."""
     try:
         results = invocation.get_artifact("run_results.json")
     except Exception as exc:  # noqa: BLE001 - no results: dbt itself failed
-        return [] if invocation.is_successful() else [f"dbt: no run results ({exc})"]
+        return [] if invocation.is_successful() else [("", f"dbt: no run results ({exc})")]
     out = []
     for r in results.get("results", []):
         uid = r.get("unique_id", "")
@@ -185,8 +207,8 @@ def build_failures(invocation: Any) -> list[str]:
         if status in ("error", "runtime error", "skipped"):
             message = " ".join(str(r.get("message") or "").split())[:300]
             if status == "skipped":
-                message = "skipped: a test (severity error) or a model upstream of it failed"
-            out.append(f"{uid.split('.', 1)[0]} {uid.rsplit('.', 1)[-1]}: {message}")
+                message = SKIPPED
+            out.append((uid, f"{uid.split('.', 1)[0]} {uid.rsplit('.', 1)[-1]}: {message}"))
     return out
 
 
@@ -242,7 +264,7 @@ def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, An
 
 
 def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events: list[Any],
-                 failures: list[str]) -> list[Any]:
+                 failures: list[tuple[str, str]]) -> list[Any]:
     """`dbt test` of every test the build did not run (those of the models not rebuilt, and relationship tests
     between a rebuilt and a reused model): fresh check results on the current data, none reported twice."""
     checked = {(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
