@@ -242,6 +242,32 @@ def test_connection_closed_before_any_response_is_a_connection_error() -> None:
     assert res.outcome == "connection_error" and res.error
 
 
+def test_a_get_dropped_before_any_response_is_sent_once_more_on_a_fresh_connection() -> None:
+    """The loss seen at 100k pages: the server closes a kept-alive connection as the next request goes out."""
+    dropped: list[int] = []
+
+    def drop_first(ex: Exchange) -> Response | None:
+        if not dropped:
+            dropped.append(1)
+            ex.close()
+            return None
+        return html(PAGE)
+
+    with serve({"/first": html(PAGE), "/second": drop_first}) as srv:
+        first, second = fetch([srv.url("/first"), srv.url("/second")], global_concurrency=1,
+                              per_host_concurrency=1)
+        sent = [r.path for r in srv.requests]
+    assert (first.outcome, second.outcome) == ("ok", "ok")
+    assert sent == ["/first", "/second", "/second"]
+
+
+def test_a_get_dropped_twice_is_a_connection_error_after_exactly_two_requests() -> None:
+    with serve({"/rude": close_without_response()}) as srv:
+        res = fetch_one(srv.url("/rude"))
+        sent = [r.path for r in srv.requests]
+    assert res.outcome == "connection_error" and sent == ["/rude", "/rude"]
+
+
 # ---------------------------------------------------------------- redirects
 
 def test_redirects_are_followed_and_counted() -> None:

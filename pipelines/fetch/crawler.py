@@ -359,8 +359,19 @@ class Crawler:
         for i, address in enumerate(addresses):
             request = httpx.Request("GET", url.copy_with(host=address), headers=headers,
                                     extensions=extensions)
+            fresh: httpx.AsyncHTTPTransport | None = None
             try:
-                response = await transport.handle_async_request(request)
+                try:
+                    response = await transport.handle_async_request(request)
+                except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                    # The connection ended before any response: most often a kept-alive connection that the
+                    # server closed as the request went out. A GET is idempotent: send it once more, on a
+                    # connection of its own (the pool may hold more connections the server has closed).
+                    self.requests += 1
+                    fresh = httpx.AsyncHTTPTransport(
+                        verify=self._ssl, trust_env=False,
+                        limits=httpx.Limits(max_connections=1, max_keepalive_connections=0))
+                    response = await fresh.handle_async_request(request)
                 try:
                     return await self._read(response, policy, purpose)
                 finally:
@@ -378,6 +389,9 @@ class Crawler:
                 raise
             except httpx.HTTPError as exc:
                 raise _Stop("connection_error", f"HTTP client error: {exc}") from None
+            finally:
+                if fresh is not None:
+                    await fresh.aclose()
         raise _Stop("connection_error", "no address to connect to")
 
     async def _read(self, response: httpx.Response, policy: CrawlPolicy, purpose: str) -> _Reply:
