@@ -4,6 +4,8 @@ All sentences are written for these tests (no article text is copied).
 """
 from __future__ import annotations
 
+import pytest
+
 from pipelines.extract.org_lexicon import lexicon
 from pipelines.extract.orgs import find_org_mentions
 from pipelines.extract.sentences import split_sentences
@@ -64,6 +66,15 @@ def test_province_anaphora_and_unresolvable_anaphor() -> None:
 def test_short_city_name_only_as_subject() -> None:
     got = _orgs("전주는 경쟁하던 수원과 화성을 앞서며 최종 선정됐다.")
     assert got == [(0, "전주", "전주시", True)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "막대한 예산이 드는 만큼 효과를 따져야 한다.",   # 예산 (budget), not 예산군
+    "공사 진도가 늦어지고 있다.",                 # 진도 (progress), not 진도군
+    "음성이 또렷하게 들렸다.",                    # 음성 (voice), not 음성군
+])
+def test_a_short_name_that_is_an_ordinary_noun_is_no_place(sentence: str) -> None:
+    assert _orgs(sentence) == []
 
 
 def test_spacing_repair_when_the_joined_name_appears_elsewhere() -> None:

@@ -16,12 +16,7 @@ tokens as (
 ),
 
 unprefixed as (
-    select grp, phrase,
-        coalesce(
-            (select substr(t.token, length(g.word) + 1) from {{ ref('project_generic_words') }} g
-             where starts_with(t.token, g.word) and length(t.token) - length(g.word) >= 2
-             order by length(g.word) desc limit 1),
-            t.token) as token
+    select grp, phrase, {{ project_token_unprefixed('t.token') }} as token
     from tokens t
 ),
 

@@ -19,7 +19,7 @@ from .plausibility import check_dates, check_money
 from .sentences import split_sentences
 from .types import ArticleMentions
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.5.1"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "parse_korean_amount"]
 

@@ -479,7 +479,9 @@ def word_kind(w: Word) -> str:
         return "strong"
     if suffix_strong(w):
         return "strong"
-    if t in lex.lg_by_short:
+    if t in lex.lg_by_short and "NNP" in w.tags:
+        # a bare short name is a place only where Kiwi reads a proper noun: 예산 (budget), 진도 (progress),
+        # 부여 (grant), 강화, 연수, 음성, 달성 are ordinary nouns far more often than 예산군, 진도군, 부여군
         return "short_lg"
     if any(tag in _NAME_TAGS for tag in w.tags):
         if all(tag in ("SN", "SW", "SO", "NNB") for tag in w.tags if tag not in _NAME_TAGS) and "SL" in w.tags:

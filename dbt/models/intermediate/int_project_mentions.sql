@@ -18,10 +18,8 @@ phrases as (
     from {{ ref('int_budget_mentions_classified') }}
     where program is not null
     union all
-    select article_key, article_id, sentence_no, unnest(regexp_extract_all(
-        sentence_text,
-        '(?:^|[\s"''“‘(\[])((?:[0-9A-Za-z가-힣·]+\s){0,2}[0-9A-Za-z가-힣·]*(?:사업|프로젝트|센터\s?유치))',
-        1)) as phrase, null as recipient, 'sentence_phrase'
+    select article_key, article_id, sentence_no, unnest({{ program_phrases('sentence_text') }}) as phrase,
+        null as recipient, 'sentence_phrase'
     from sentences
 ),
 
@@ -51,12 +49,7 @@ tokens as (
 -- a generic word written fused to the front of a name (국가AI컴퓨팅센터, 공공선도) is cut off it, so the
 -- spaced and the fused spellings give the same words
 unprefixed as (
-    select t.* exclude (token),
-        coalesce(
-            (select substr(t.token, length(g.word) + 1) from {{ ref('project_generic_words') }} g
-             where starts_with(t.token, g.word) and length(t.token) - length(g.word) >= 2
-             order by length(g.word) desc limit 1),
-            t.token) as token
+    select t.* exclude (token), {{ project_token_unprefixed('t.token') }} as token
     from tokens t
 ),
 
