@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test eval ui docs export report dbt-parse bench bench-scale clean
+.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,11 @@ run: dbt-parse
 test: dbt-parse
 	@$(PY) -m pipelines.cli dbt-build-check
 	@$(PY) -m pytest -q -p no:cacheprovider
+
+# the quick loop while editing (about a minute): every test but the end-to-end ones (marker e2e: whole Dagster job,
+# dbt, subprocess runs, process pools, the dev eval); `make test` still runs everything
+test-fast: dbt-parse
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
 
 # extraction quality: every dev set of ../shared/corpus/dev served over HTTP on 127.0.0.1, the nightly job into a
 # temporary warehouse, the score per set and pooled (EVAL_ARGS="--split tune --verbose", "--sets gov,wire", ...)

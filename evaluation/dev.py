@@ -22,14 +22,14 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.support.http_server import Exchange, Response, TestHTTPServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO.parent / "shared").resolve()
@@ -91,56 +91,31 @@ def _path_query(url: str) -> str:
 
 
 class DevSite:
-    """One threaded HTTP server on 127.0.0.1 that serves every page by Host header + path?query."""
+    """One threaded HTTP server on 127.0.0.1 (tests/support/http_server.py) that serves every page by Host header
+    + path?query."""
 
     def __init__(self, pages: Sequence[Page]) -> None:
         self.routes = {_route_key(urlsplit(p.url).hostname or "", _path_query(p.url)): p for p in pages}
         self.hosts = {host for host, _ in self.routes}
-        self.requests: list[tuple[str, str]] = []
-        site = self
+        self._server = TestHTTPServer(fallback=self._answer)
+        self.port = self._server.port
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                key = _route_key(self.headers.get("Host", ""), self.path)
-                site.requests.append(key)
-                page = site.routes.get(key)
-                if page is None:
-                    return self._send(404, "text/plain; charset=utf-8", b"not found")
-                return self._send(200, f"text/html; charset={page.encoding}", page.file.read_bytes())
-
-            def _send(self, status: int, content_type: str, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_HEAD = do_GET
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+    def _answer(self, exchange: Exchange) -> Response:
+        page = self.routes.get(_route_key(exchange.request.headers.get("host", ""), exchange.request.path))
+        if page is None:
+            return Response(404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
+        return Response(200, {"Content-Type": f"text/html; charset={page.encoding}"}, page.file.read_bytes())
 
     def local_url(self, url: str) -> str:
         """http://<original host>:<port>/<path>?<query>: the name kept (Host header), the port ours."""
         return f"http://{urlsplit(url).hostname}:{self.port}{_path_query(url)}"
 
     def __enter__(self) -> DevSite:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
 
 @contextmanager
@@ -177,7 +152,6 @@ def write_sources(path: Path, site: DevSite, pages: Sequence[Page]) -> Path:
 def run_night(pages: Sequence[Page], workdir: Path) -> tuple[Path, bool, float]:
     """The nightly job in this process over the dev pages; returns (warehouse, success, seconds)."""
     import contextlib
-    import os
 
     import dagster as dg
 
@@ -187,7 +161,6 @@ def run_night(pages: Sequence[Page], workdir: Path) -> tuple[Path, bool, float]:
 
     warehouse = workdir / "wh" / "news.duckdb"  # dbt wants the file name news.duckdb
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    saved_env = os.environ.get("NEWS_WAREHOUSE")
     started = time.monotonic()
     # dbt's progress lines go to a log file in the work folder; the console gets the table
     with DevSite(pages) as site, hosts_on_loopback(site.hosts), \
@@ -199,10 +172,6 @@ def run_night(pages: Sequence[Page], workdir: Path) -> tuple[Path, bool, float]:
                       "ops": {"news_dbt_models": {"config": {"full_build": True}}}}
         result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
                                         run_config=run_config, partition_key=newest_news_day())
-    if saved_env is None:
-        os.environ.pop("NEWS_WAREHOUSE", None)
-    else:
-        os.environ["NEWS_WAREHOUSE"] = saved_env
     return warehouse, result.success, time.monotonic() - started
 
 

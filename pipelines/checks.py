@@ -7,14 +7,10 @@ All are WARN: at 3 a.m. an operator wants the night's data landed and a visible 
 import dagster as dg
 
 from .resources import WAREHOUSE_POOL, WarehouseResource
+from .warehouse import latest_run_id
 
 FAILURE_RATE_THRESHOLD = 0.5
 STALE_AFTER_DAYS = 2
-
-
-def _latest_run(con) -> str | None:
-    row = con.execute("select run_id from raw.fetch_log order by fetched_at desc limit 1").fetchone()
-    return row[0] if row else None
 
 
 @dg.asset_check(asset=dg.AssetKey(["raw", "fetch_log"]), name="fetch_failure_rate_per_source",
@@ -22,7 +18,7 @@ def _latest_run(con) -> str | None:
                 description=f"Warns when more than {FAILURE_RATE_THRESHOLD:.0%} of a source's URLs failed in the latest run.")
 def fetch_failure_rate_per_source(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        run_id = _latest_run(con)
+        run_id = latest_run_id(con)
         rows = con.execute("""
             select source_name, count(*) as urls,
                    count(*) filter (where outcome not in ('ok', 'not_modified')) as failed
@@ -43,7 +39,7 @@ def fetch_failure_rate_per_source(warehouse: WarehouseResource) -> dg.AssetCheck
                 description="Warns when a source that delivered articles in an earlier run delivered none in the latest run.")
 def sources_still_delivering(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        run_id = _latest_run(con)
+        run_id = latest_run_id(con)
         silent = [r[0] for r in con.execute("""
             with delivered_before as (
                 select distinct source_name from raw.fetch_log where run_id <> ? and outcome = 'ok'

@@ -67,11 +67,12 @@ def prepare(force: bool = False) -> None:
 def summarize(warehouse: Path) -> dict[str, int]:
     import duckdb
 
+    from .warehouse import LATEST_RUN_ID_SQL
+
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         q = {
-            "pages_read": "select count(*) from marts.fct_fetches where run_id = (select run_id from raw.fetch_log "
-                          "order by fetched_at desc limit 1)",
+            "pages_read": f"select count(*) from marts.fct_fetches where run_id = ({LATEST_RUN_ID_SQL})",
             "articles": "select count(*) from marts.dim_articles",
             "budgets": "select count(*) from marts.fct_budgets",
             "events": "select count(*) from marts.fct_events",
@@ -104,7 +105,6 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
     from .partitions import newest_news_day, range_tags, window_for
 
     settings = load_settings()
-    os.environ["NEWS_WAREHOUSE"] = str(settings.warehouse_path)
     started = time.monotonic()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("nightly_refresh")

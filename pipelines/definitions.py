@@ -1,8 +1,6 @@
 """The one place the Dagster Definitions are assembled (explicit lists)."""
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -30,6 +28,4 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
 
 
-_settings = load_settings()
-os.environ.setdefault("NEWS_WAREHOUSE", str(_settings.warehouse_path))
-defs = build_definitions(_settings)
+defs = build_definitions(load_settings())

@@ -16,9 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-MARTS = ("dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches",
-         "dim_projects", "fct_project_budgets", "fct_project_events", "fct_project_partnerships",
-         "fct_project_timeline", "sido_budget_summary")
+from .tables import MARTS  # noqa: F401 - export.MARTS: what is exported
+
 BOM = b"\xef\xbb\xbf"
 FORMULA_START = "=+-@\t\r"  # a text cell starting with one of these is read as a formula by spreadsheets
 _FORMULA_START_RE = "^[" + FORMULA_START.replace("-", "\\-") + "]"

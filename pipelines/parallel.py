@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -43,25 +42,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+# the pool's size, its threshold and the budgets per item are settings (NEWS_WORKERS, NEWS_PARALLEL_MIN,
+# NEWS_<STAGE>_ITEM_SECONDS)
+from .settings import DEFAULT_MIN_ITEMS, item_seconds, min_items, worker_count  # noqa: F401 - parallel.item_seconds
+
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_MIN_ITEMS = 400
 CHUNK = 100  # items per task: big enough to amortise pickling, small enough to balance two cores
-ITEM_SECONDS = {"parse": 20.0, "extract": 60.0}  # time budget per item (see the module docstring)
-
-
-def worker_count(environ: dict[str, str] | None = None) -> int:
-    env = os.environ if environ is None else environ
-    value = env.get("NEWS_WORKERS")
-    if value:
-        return max(1, int(value))
-    return max(1, os.cpu_count() or 1)
-
-
-def min_items(environ: dict[str, str] | None = None) -> int:
-    env = os.environ if environ is None else environ
-    return int(env.get("NEWS_PARALLEL_MIN", DEFAULT_MIN_ITEMS))
 
 
 def uses_pool(n_items: int) -> bool:
@@ -144,15 +132,6 @@ class ItemTimeout(BaseException):
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = seconds
         super().__init__(f"time_limit: over the {seconds:g} s budget per item; stopped" if seconds else "time_limit")
-
-
-def item_seconds(stage: str, environ: dict[str, str] | None = None) -> float | None:
-    """The time budget per item of `stage` ('parse', 'extract'): NEWS_<STAGE>_ITEM_SECONDS, else ITEM_SECONDS;
-    None (no limit) when set to 0."""
-    env = os.environ if environ is None else environ
-    raw = env.get(f"NEWS_{stage.upper()}_ITEM_SECONDS")
-    value = float(raw) if raw else ITEM_SECONDS[stage]
-    return value if value > 0 else None
 
 
 @contextmanager

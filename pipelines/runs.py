@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .settings import pool_wait_s, stop_grace_s
+
 WRITER_POOLS = ("duckdb_writer",)
 TAG_HOST, TAG_PID, TAG_PID_START = "news/host", "news/pid", "news/pid_start"
-DEFAULT_POOL_WAIT_S = 600.0
-DEFAULT_STOP_GRACE_S = 20.0
 
 
 class PoolWaitTimeout(RuntimeError):
@@ -294,7 +294,7 @@ def wait_for_pools(instance: Any, *, deadline_s: float | None = None, pools: Ite
     """Block (sleeping) until no live run holds a slot of `pools`; returns the seconds waited. Dead holders are
     reaped on the way. Raises PoolWaitTimeout after `deadline_s` (default NEWS_POOL_WAIT_S or 600 s)."""
     if deadline_s is None:
-        deadline_s = float(os.environ.get("NEWS_POOL_WAIT_S", DEFAULT_POOL_WAIT_S))
+        deadline_s = pool_wait_s()
     started = time.monotonic()
     last_said = None
     while True:
@@ -329,7 +329,7 @@ class StopGuard:
                  say: Callable[[str], None] = print) -> None:
         self.instance = instance
         self.run_id = run_id
-        self.grace_s = float(os.environ.get("NEWS_STOP_GRACE_S", DEFAULT_STOP_GRACE_S)) if grace_s is None else grace_s
+        self.grace_s = stop_grace_s() if grace_s is None else grace_s
         self.say = say
         self.signals: list[int] = []
         self._done = threading.Event()

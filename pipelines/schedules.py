@@ -1,9 +1,9 @@
 """The nightly job and its schedule (02:00 Asia/Seoul, for the news day that just ended)."""
 from __future__ import annotations
 
-import os
-
 import dagster as dg
+
+from .settings import executor_name
 
 EXECUTORS = ("in_process", "multiprocess", "k8s", "celery")
 
@@ -16,7 +16,7 @@ def executor_from_env(environ: dict[str, str] | None = None) -> dg.ExecutorDefin
     k8s / celery  one pod / Celery task per step: needs `dagster-k8s` / `dagster-celery` installed and the
                   warehouse on a shared catalog (NEWS_DBT_TARGET=shared); not installed by default
     """
-    name = (os.environ if environ is None else environ).get("NEWS_EXECUTOR", "in_process")
+    name = executor_name(environ)
     if name == "in_process":
         return dg.in_process_executor
     if name == "multiprocess":

@@ -1,20 +1,35 @@
-"""Paths and environment, read once when asked (never at import of every module).
+"""Paths and environment: the one module that reads the NEWS_* variables (when asked, never at import).
 
-NEWS_SOURCES   the sources file (default: the bundled demo corpus, demo/sources.yaml)
-NEWS_WAREHOUSE the DuckDB file (default: warehouse/news.duckdb). Keep the file name `news.duckdb`: dbt's
-               manifest records the database name from the file stem.
+NEWS_SOURCES              the sources file (default: the bundled demo corpus, demo/sources.yaml)
+NEWS_WAREHOUSE            the DuckDB file (default: warehouse/news.duckdb). Keep the file name `news.duckdb`: dbt's
+                          manifest records the database name from the file stem. dbt reads it too (dbt/profiles.yml):
+                          the dbt step hands it over with `dbt_warehouse_env`.
+NEWS_DUCKDB_MEMORY_LIMIT  DuckDB's memory_limit per connection (default 1GB)
+NEWS_WORKERS              processes for the parse/extract pool (default: os.cpu_count())
+NEWS_PARALLEL_MIN         items below which a stage stays in process (default 400)
+NEWS_PARSE_ITEM_SECONDS,
+NEWS_EXTRACT_ITEM_SECONDS time budget per page / article (default 20 / 60; 0: no limit)
+NEWS_EXECUTOR             how a run's steps execute: in_process (default), multiprocess, k8s, celery
+NEWS_DBT_TARGET           the dbt target: local (default) or shared (DuckLake / MotherDuck)
+NEWS_POOL_WAIT_S          how long a run waits for the warehouse writer's pool slots (default 600)
+NEWS_STOP_GRACE_S         how long a stopped run has to end before it is marked failed (default 20)
+
+Every function takes an optional `environ` mapping (tests pass their own); None is the process environment.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"  # the curated dictionaries (dbt seeds) the extractors read too
 DDL_DIR = PROJECT_DIR / "warehouse" / "ddl"
 DEFAULT_SOURCES = PROJECT_DIR / "demo" / "sources.yaml"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "news.duckdb"
@@ -34,8 +49,12 @@ def _resolve(value: str | None, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    env = os.environ if environ is None else environ
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = _env(environ)
     return Settings(
         sources_path=_resolve(env.get("NEWS_SOURCES"), DEFAULT_SOURCES),
         warehouse_path=_resolve(env.get("NEWS_WAREHOUSE"), DEFAULT_WAREHOUSE),
@@ -51,3 +70,69 @@ def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's .venv), else the one on PATH."""
     beside = Path(sys.executable).with_name("dbt")
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+# ---------------------------------------------------------------- the other NEWS_* variables
+
+DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MIN_ITEMS = 400
+ITEM_SECONDS = {"parse": 20.0, "extract": 60.0}  # time budget per item (pipelines/parallel.py)
+DEFAULT_EXECUTOR = "in_process"
+DEFAULT_POOL_WAIT_S = 600.0
+DEFAULT_STOP_GRACE_S = 20.0
+
+
+def duckdb_memory_limit(environ: Mapping[str, str] | None = None) -> str:
+    return _env(environ).get("NEWS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+
+
+def worker_count(environ: Mapping[str, str] | None = None) -> int:
+    value = _env(environ).get("NEWS_WORKERS")
+    if value:
+        return max(1, int(value))
+    return max(1, os.cpu_count() or 1)
+
+
+def min_items(environ: Mapping[str, str] | None = None) -> int:
+    return int(_env(environ).get("NEWS_PARALLEL_MIN", DEFAULT_MIN_ITEMS))
+
+
+def item_seconds(stage: str, environ: Mapping[str, str] | None = None) -> float | None:
+    """The time budget per item of `stage` ('parse', 'extract'): NEWS_<STAGE>_ITEM_SECONDS, else ITEM_SECONDS;
+    None (no limit) when set to 0."""
+    raw = _env(environ).get(f"NEWS_{stage.upper()}_ITEM_SECONDS")
+    value = float(raw) if raw else ITEM_SECONDS[stage]
+    return value if value > 0 else None
+
+
+def executor_name(environ: Mapping[str, str] | None = None) -> str:
+    return _env(environ).get("NEWS_EXECUTOR", DEFAULT_EXECUTOR)
+
+
+def dbt_target(environ: Mapping[str, str] | None = None) -> str:
+    return _env(environ).get("NEWS_DBT_TARGET", "local")
+
+
+def pool_wait_s(environ: Mapping[str, str] | None = None) -> float:
+    return float(_env(environ).get("NEWS_POOL_WAIT_S", DEFAULT_POOL_WAIT_S))
+
+
+def stop_grace_s(environ: Mapping[str, str] | None = None) -> float:
+    return float(_env(environ).get("NEWS_STOP_GRACE_S", DEFAULT_STOP_GRACE_S))
+
+
+@contextmanager
+def dbt_warehouse_env(warehouse: Path | str) -> Iterator[None]:
+    """NEWS_WAREHOUSE = `warehouse` while dbt runs, then as it was. dbt reads the path from the environment
+    (dbt/profiles.yml), and dagster-dbt's `DbtCliResource.cli` takes no environment of its own: it copies this
+    process's one for the dbt subprocess (and for the adapter it opens in process). So this is the one place the
+    process environment is written, for the length of a dbt invocation only."""
+    saved = os.environ.get("NEWS_WAREHOUSE")
+    os.environ["NEWS_WAREHOUSE"] = str(warehouse)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NEWS_WAREHOUSE", None)
+        else:
+            os.environ["NEWS_WAREHOUSE"] = saved

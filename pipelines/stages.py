@@ -22,7 +22,7 @@ import duckdb
 from . import parallel
 from . import warehouse as wh
 from .fetch.types import Discovered, FetchResult
-from .partitions import DayWindow
+from .days import DayWindow
 from .sources.config import SourcesConfig
 
 log = logging.getLogger(__name__)

@@ -6,34 +6,27 @@ bulk (`INSERT ... SELECT` from a registered Arrow table), not row by row.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from .settings import DDL_DIR
+from .basics import md5_key, sha256_hex, utcnow  # noqa: F401 - wh.sha256_hex, wh.utcnow for the stages
+from .settings import DDL_DIR, duckdb_memory_limit
+from .tables import MENTION_TABLES
 
 RAW_TABLES = (
-    "discovered_urls", "fetch_log", "pages", "page_parses", "articles", "extractions",
-    "sentences", "money_mentions", "date_mentions", "event_mentions", "org_mentions", "partnership_mentions",
+    "discovered_urls", "fetch_log", "pages", "page_parses", "articles", "extractions", *MENTION_TABLES,
     "extract_errors",
 )
-MENTION_TABLES = ("sentences", "money_mentions", "date_mentions", "event_mentions", "org_mentions",
-                  "partnership_mentions")
-
-
-def md5_key(*parts: str) -> str:
-    return hashlib.md5("|".join(parts).encode("utf-8")).hexdigest()
 
 
 def page_key(url: str) -> str:
@@ -44,22 +37,9 @@ def article_key(canonical_url: str) -> str:
     return md5_key(canonical_url)
 
 
-def sha256_hex(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
     for path in sorted(DDL_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
-
-
-DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -71,7 +51,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     con.execute("SET TimeZone = 'Asia/Seoul'")
     # DuckDB's buffer pool may grow to 80 % of RAM by default, and a long load of page bytes fills it: cap it
     # (DuckDB spills to <file>.tmp beyond the cap) so a 100k-page backfill stays within a small machine's memory
-    con.execute("SET memory_limit = ?", [os.environ.get("NEWS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)])
+    con.execute("SET memory_limit = ?", [duckdb_memory_limit()])
     if not read_only:
         apply_ddl(con)
     return con
@@ -103,10 +83,6 @@ def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]
         if cols:
             _SCHEMA[table] = cols
     return cols
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [c for c, _ in _schema(con, table)]
 
 
 @contextmanager
@@ -464,6 +440,15 @@ def drop_orphan_mentions(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in MENTION_TABLES + ("extractions", "extract_errors"):
             con.execute(f'DELETE FROM raw."{table}" WHERE article_key NOT IN (SELECT article_key FROM raw.articles)')
+
+
+# the run that fetched last (its id); a subquery for the reports that count "the latest run"
+LATEST_RUN_ID_SQL = "select run_id from raw.fetch_log order by fetched_at desc limit 1"
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute(LATEST_RUN_ID_SQL).fetchone()
+    return row[0] if row else None
 
 
 def table_counts(con: duckdb.DuckDBPyConnection, tables: Iterable[str], schema: str = "raw") -> dict[str, int]:

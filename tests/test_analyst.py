@@ -19,7 +19,9 @@ from pipelines.report import render_report, report_data, write_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings, dbt_executable
 from pipelines.partitions import newest_news_day
 from tests.support.chromium import ensure_chromium, run_chromium
-from tests.support.paths import SEED_CORPUS
+from tests.support.paths import SEED_CORPUS, needs_shared
+
+pytestmark = [pytest.mark.e2e, needs_shared]
 
 HOSTILE_TITLE = "스마트시티 <script>alert('x')</script> 협약"
 

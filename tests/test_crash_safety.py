@@ -14,8 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.paths import REPO, SEED_CORPUS
+from tests.support.paths import REPO, SEED_CORPUS, needs_shared
 from tests.test_pipeline_e2e import FACT_TABLES, SeedSite, snapshot
+
+pytestmark = [pytest.mark.e2e, needs_shared]
 
 SLOW_SECONDS = 0.25  # per page, so the fetch stage is long enough to be killed in
 

@@ -20,6 +20,8 @@ from tests.support.chromium import ensure_chromium, run_chromium
 from tests.support.dagster_ui import WebserverError, dagster_webserver
 from tests.support.paths import REPO
 
+pytestmark = pytest.mark.e2e
+
 FETCH = ("raw", "pages")
 SCHEDULE = "nightly_refresh_schedule"
 # the screenshot: raw and marts expanded, reference/staging/intermediate collapsed, so the whole lineage

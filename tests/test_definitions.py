@@ -6,8 +6,8 @@ import pytest
 
 from pipelines.assets.dbt import dbt_build_args, dbt_layer
 from pipelines.definitions import defs
+from pipelines.tables import MARTS
 
-MARTS = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches"]
 FETCH = dg.AssetKey(["raw", "pages"])
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.sources.config import load_sources
-from tests.support.paths import DEMO_DIR, SEED_GOLD
+from tests.support.paths import DEMO_DIR, SEED_GOLD, needs_shared
 
 PAGES = DEMO_DIR / "pages"
 GOLD = DEMO_DIR / "gold.json"
@@ -276,6 +276,7 @@ def test_corpus_covers_every_fact_kind_the_contract_defines():
     assert len({a["layout"] for a in arts}) >= 6
 
 
+@needs_shared
 def test_corpus_does_not_reuse_seed_article_sentences():
     seed_sentences = [norm(s) for a in json.loads(SEED_GOLD.read_text(encoding="utf-8"))["articles"]
                       for s in a["body_include"] + a["body_once"]]

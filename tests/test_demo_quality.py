@@ -12,6 +12,8 @@ from pipelines.partitions import newest_news_day
 from tests.support.paths import DEMO_DIR
 from tests.test_pipeline_e2e import score
 
+pytestmark = pytest.mark.e2e
+
 FLOORS = {"budgets": 0.90, "events": 0.75, "partnerships": 0.60}
 
 

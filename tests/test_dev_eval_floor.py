@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from evaluation import dev
-from tests.support.paths import SHARED
+from tests.support.paths import SHARED, needs_shared
+
+pytestmark = [pytest.mark.e2e, needs_shared]
 
 # pooled over gov, wire, trade, local, hard; all articles (tune + holdout). Facts: F1; articles: share correct.
 FLOORS = {

@@ -25,7 +25,7 @@ import pytest
 from pipelines.extract import extract_article
 from pipelines.extract.kiwi import tokenize
 from pipelines.extract.types import DateMention
-from tests.support.paths import REPO, SEED_GOLD, SHARED
+from tests.support.paths import REPO, SEED_GOLD, SHARED, needs_shared
 
 SEED_TEXTS = SHARED / "seeds"
 _CUT_MARKERS = ("저작권자", "무단전재", "Related", "기자의 추가")
@@ -138,16 +138,19 @@ def score_seeds() -> dict[str, tuple[int, int, int]]:
     return {k: tuple(v) for k, v in totals.items()}
 
 
+@needs_shared
 def test_seed_budgets_f1_at_least_095():
     tp, fp, fn = score_seeds()["budgets"]
     assert f1(tp, fp, fn) >= 0.95, (tp, fp, fn)
 
 
+@needs_shared
 def test_seed_events_f1_at_least_085():
     tp, fp, fn = score_seeds()["events"]
     assert f1(tp, fp, fn) >= 0.85, (tp, fp, fn)
 
 
+@needs_shared
 def test_crude_cleaner_drops_related_lists():
     for g, body, _ in _seed_articles():
         for line in g["body_exclude"]:
@@ -188,6 +191,7 @@ def test_resolution_by_direction(text, published, want):
     assert resolve(mention, published) == want
 
 
+@needs_shared
 def test_extract_article_is_fast_on_seed_bodies():
     bodies = [(body, published) for _, body, published in _seed_articles()]
     for body, published in bodies:  # warm-up: Kiwi load and caches

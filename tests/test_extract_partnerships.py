@@ -16,7 +16,7 @@ from pipelines.extract.org_lexicon import SEEDS_DIR
 from pipelines.extract.orgs import find_org_mentions
 from pipelines.extract.partnerships import find_partnerships
 from pipelines.extract.sentences import split_sentences
-from tests.support.paths import SEED_GOLD, SHARED
+from tests.support.paths import SEED_GOLD, SHARED, needs_shared
 
 
 def _parts(body: str) -> set[tuple[str, str | None, str, str]]:
@@ -144,6 +144,7 @@ def _forms(member: str, aliases: dict[str, str], prefixes: list[str]) -> frozens
     return frozenset(_norm_org(f) for f in forms)
 
 
+@needs_shared
 def test_seed_corpus_partnerships_f1() -> None:
     gold = {a["url_key"]: a for a in json.loads(SEED_GOLD.read_text(encoding="utf-8"))["articles"]}
     with open(SEEDS_DIR / "org_aliases.csv", encoding="utf-8") as f:

@@ -13,7 +13,7 @@ from pipelines.fetch.discover import find_canonical
 from pipelines.fetch.feeds import FeedError, parse_date, parse_feed
 from pipelines.sources.config import SourcesConfig, load_sources
 from tests.support.http_server import html, robots_txt, serve, text
-from tests.support.paths import SEED_CORPUS
+from tests.support.paths import SEED_CORPUS, needs_shared
 
 FAST = {"allow_private_hosts": True, "min_delay_s": 0, "timeout_s": 2, "max_retries": 0,
         "respect_robots_txt": False}
@@ -80,6 +80,7 @@ def test_html_dir_canonical_in_a_euc_kr_page() -> None:
     assert find_canonical(b'<link rel="canonical" href="/relative/only">') is None
 
 
+@needs_shared
 def test_html_dir_on_the_seed_corpus_uses_each_pages_canonical(tmp_path: Path) -> None:
     index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
     config = sources_file(tmp_path, [{"name": "seeds", "kind": "html_dir", "path": str(SEED_CORPUS)}])

@@ -66,3 +66,33 @@ def test_routes_from_dir_serves_saved_pages(tmp_path: Path) -> None:
     assert isinstance(routes["/news/1.html"], Response)
     with serve(routes) as srv, httpx.Client() as client:
         assert client.get(srv.url("/news/1.html")).content == "<html>세종</html>".encode("euc-kr")
+
+
+def test_a_fallback_answers_every_path_without_a_route() -> None:
+    def by_host(ex) -> Response:
+        return Response(200, {"Content-Type": "text/plain"}, f"{ex.request.headers['host']} {ex.request.path}".encode())
+
+    with serve({"/known": html("known")}, fallback=by_host) as srv:
+        with httpx.Client() as client:
+            known = client.get(srv.url("/known"))
+            other = client.get(srv.url("/a/b?c=1"), headers={"Host": "news.example.kr"})
+    assert known.text == "known"
+    assert other.text == "news.example.kr /a/b?c=1"
+
+
+def test_the_dev_site_serves_each_page_by_its_host_and_path(tmp_path: Path) -> None:
+    from evaluation.dev import DevSite, Page
+
+    (tmp_path / "a.html").write_bytes("<p>가</p>".encode("euc-kr"))
+    (tmp_path / "b.html").write_bytes(b"<p>b</p>")
+    pages = [Page("gov", "https://www.one.go.kr/news/view?id=1", tmp_path / "a.html", "euc-kr"),
+             Page("wire", "https://www.two.co.kr/news/view?id=1", tmp_path / "b.html", "utf-8")]
+    with DevSite(pages) as site, httpx.Client() as client:
+        a = client.get(f"http://127.0.0.1:{site.port}/news/view?id=1", headers={"Host": "www.one.go.kr"})
+        b = client.get(f"http://127.0.0.1:{site.port}/news/view?id=1", headers={"Host": "www.two.co.kr"})
+        missing = client.get(f"http://127.0.0.1:{site.port}/news/view?id=2", headers={"Host": "www.two.co.kr"})
+    assert (a.status_code, a.headers["content-type"], a.content) == (200, "text/html; charset=euc-kr",
+                                                                     "<p>가</p>".encode("euc-kr"))
+    assert b.content == b"<p>b</p>"
+    assert missing.status_code == 404
+    assert site.local_url("https://www.two.co.kr/news/view?id=1") == f"http://www.two.co.kr:{site.port}/news/view?id=1"

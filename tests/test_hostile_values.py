@@ -143,6 +143,7 @@ def hostile_night(tmp_path_factory):
         yield {"tmp": tmp, "warehouse": warehouse, "sources": sources, "result": result}
 
 
+@pytest.mark.e2e
 def test_a_night_with_absurd_values_succeeds_and_keeps_every_other_fact(hostile_night):
     result, warehouse = hostile_night["result"], hostile_night["warehouse"]
     assert result.success
@@ -164,6 +165,7 @@ def test_a_night_with_absurd_values_succeeds_and_keeps_every_other_fact(hostile_
     assert (warehouse.parent / "published" / "news.duckdb").exists()
 
 
+@pytest.mark.e2e
 def test_a_failing_error_test_is_counted_and_the_marts_are_still_published(hostile_night, tmp_path):
     """Rows an older extractor left behind (no plausibility, a role outside the vocabulary) reach dbt: the
     content check warns, the vocabulary check (severity error) fails, the night reports both honestly and the

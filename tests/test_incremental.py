@@ -13,8 +13,10 @@ from pipelines.partitions import newest_news_day
 from tests.support.materializations import materialization_metadata
 from tests.support.http_server import Response, conditional, serve
 from tests.support.nights import nightly_job, urls_sources
-from tests.support.paths import SEED_CORPUS
+from tests.support.paths import SEED_CORPUS, needs_shared
 from tests.test_pipeline_e2e import FACT_TABLES, snapshot
+
+pytestmark = [pytest.mark.e2e, needs_shared]
 
 
 def _page_routes() -> dict:

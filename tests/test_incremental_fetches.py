@@ -17,6 +17,8 @@ from tests.support.http_server import conditional, html, robots_txt, serve
 from tests.support.materializations import materialization_metadata
 from tests.support.nights import nightly_job, urls_sources
 
+pytestmark = pytest.mark.e2e
+
 DEMO_PAGES = PROJECT_DIR / "demo" / "pages"
 PAGES = ["demo-001.html", "demo-002.html", "demo-003.html", "demo-004.html"]
 NOT_AN_ARTICLE = "<html><head><title>보도자료 목록</title></head><body><ul><li><a href='/a'>목록</a></li></ul></body></html>"

@@ -12,6 +12,8 @@ from pipelines.partitions import newest_news_day
 from pipelines.settings import PROJECT_DIR, Settings
 from tests.support.http_server import Response, conditional, html, robots_txt, serve
 
+pytestmark = pytest.mark.e2e
+
 DEMO_PAGES = PROJECT_DIR / "demo" / "pages"
 PAGES = {"alpha": ["demo-007.html", "demo-008.html"], "bravo": ["demo-009.html", "demo-010.html"]}
 

@@ -12,8 +12,7 @@ from pipelines.sources.config import load_sources
 from tests.support.http_server import Response, serve
 from tests.support.nights import urls_sources
 
-DERIVED = ("page_parses", "articles", "extractions", "sentences", "money_mentions", "date_mentions",
-           "event_mentions", "org_mentions", "partnership_mentions")
+DERIVED = ("page_parses", "articles", "extractions", *wh.MENTION_TABLES)
 
 
 def _land(tmp, srv, paths, name):
@@ -28,7 +27,9 @@ def _land(tmp, srv, paths, name):
         extracted = stages.extract_stage(con)
         rows = {}
         for table in DERIVED:
-            cols = [c for c in wh._columns(con, table) if not c.endswith("_at")]
+            cols = [c for (c,) in con.execute("select column_name from information_schema.columns where "
+                                              "table_schema = 'raw' and table_name = ? order by ordinal_position",
+                                              [table]).fetchall() if not c.endswith("_at")]
             rows[table] = con.execute(f'select {", ".join(cols)} from raw."{table}" order by all').fetchall()
     finally:
         con.close()
@@ -44,6 +45,7 @@ def corpus_routes():
     return routes
 
 
+@pytest.mark.e2e
 def test_the_pool_path_writes_the_same_rows_as_the_in_process_path(tmp_path, monkeypatch, corpus_routes):
     paths = sorted(p for p in corpus_routes if p.startswith("/p/"))
     used: list[str] = []

@@ -144,6 +144,7 @@ def _check(verdicts):
     assert all(verdicts[p.rsplit("/", 1)[1]] == ("article", None) for p in PLAIN)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("pool", [False, True], ids=["in-process", "spawn-pool"])
 def test_the_parse_stage_records_hostile_pages_and_goes_on(tmp_path, monkeypatch, pool):
     monkeypatch.setenv("NEWS_PARSE_ITEM_SECONDS", "0.3")
@@ -173,6 +174,7 @@ def test_the_parse_stage_records_hostile_pages_and_goes_on(tmp_path, monkeypatch
     assert took < item_seconds("parse", {}), took
 
 
+@pytest.mark.e2e
 def test_a_dagster_run_records_the_slow_page_and_keeps_its_signal_handlers(tmp_path, monkeypatch):
     """The in-process path runs in the main thread of the Dagster run: the limit works there, the run succeeds,
     and the SIGALRM and SIGINT handlers are what they were (Dagster itself points SIGTERM at SIGINT's handler)."""

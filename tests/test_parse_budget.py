@@ -11,7 +11,7 @@ from pipelines.parse import ParseError, parse_page
 from pipelines.parse.budget import MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, scan_markup
 from pipelines.parse.encoding import decode_html
 from tests.support.pages import PARAGRAPHS, body_text, news_page
-from tests.support.paths import SHARED
+from tests.support.paths import SHARED, needs_shared
 
 URL = "https://www.budget-news.co.kr/news/1"
 PAGE = news_page()
@@ -107,6 +107,7 @@ def test_the_estimate_follows_the_parsers_own_depth():
         assert estimate <= real <= estimate * 4 // 3 + 3, (name, estimate, real)
 
 
+@needs_shared
 def test_every_dev_seed_and_demo_page_is_far_within_the_limits():
     pages = sorted((SHARED / "corpus").glob("*/*.html")) + sorted((SHARED / "corpus" / "dev").glob("*/html/*.html"))
     assert len(pages) >= 50

@@ -150,10 +150,12 @@ def _victim_rows(warehouse):
     return {"article": article, "mart": mart, "budgets": budgets}
 
 
+@pytest.mark.e2e
 def test_both_nights_succeed(nights):
     assert nights["night1"].success and nights["night2"].success
 
 
+@pytest.mark.e2e
 def test_the_victim_s_article_is_unchanged_by_the_hijacking_page(nights):
     before, after = nights["before"], nights["after"]
     assert len(after["article"]) == 1 and after["article"][0][1] == VICTIM_TITLE
@@ -164,6 +166,7 @@ def test_the_victim_s_article_is_unchanged_by_the_hijacking_page(nights):
     assert (1_200_000_000, "national") in after["budgets"] and all(a < 10**11 for a, _ in after["budgets"])
 
 
+@pytest.mark.e2e
 def test_the_hijacking_page_is_its_own_article_keyed_by_its_fetched_url(nights):
     con = duckdb.connect(str(nights["warehouse"]), read_only=True)
     try:
@@ -177,6 +180,7 @@ def test_the_hijacking_page_is_its_own_article_keyed_by_its_fetched_url(nights):
     assert (900_000_000_000,) in amounts  # its facts stay with it
 
 
+@pytest.mark.e2e
 def test_an_amp_twin_on_the_same_registrable_domain_still_folds_into_the_article(nights):
     con = duckdb.connect(str(nights["warehouse"]), read_only=True)
     try:

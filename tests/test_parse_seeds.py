@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.parse import parse_page
 from pipelines.parse.dates import SEOUL
-from tests.support.paths import SEED_CORPUS, SEED_GOLD
+from tests.support.paths import SEED_CORPUS, SEED_GOLD, skip_without_shared
 
 
 def norm_text(s: str | None) -> str:
@@ -23,6 +23,7 @@ def _seeds() -> list[tuple[dict, dict]]:
     return [(entry, gold[key]) for entry in index for key in gold if key in entry["url"]]
 
 
+skip_without_shared()  # the seed pages are read while collecting
 SEEDS = _seeds()
 
 

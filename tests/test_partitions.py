@@ -145,17 +145,20 @@ def nights(tmp_path_factory):
         yield out
 
 
+@pytest.mark.e2e
 def test_the_nightly_partition_takes_its_day_and_undated_entries_only(nights):
     assert nights["night"].success
     assert nights["after_night"] == {"demo-001.html", "demo-002.html"}
 
 
+@pytest.mark.e2e
 def test_a_backfill_of_missed_days_is_one_run_that_adds_exactly_those_days(nights):
     assert nights["backfill"].success
     assert nights["after_backfill"] == {"demo-001.html", "demo-002.html", "demo-003.html", "demo-004.html",
                                         "demo-005.html"}, "day -9 lies outside the backfilled range"
 
 
+@pytest.mark.e2e
 def test_the_marts_are_rebuilt_after_the_backfill(nights):
     night, backfill = nights["counts_night"], nights["counts_backfill"]
     assert night["marts.dim_articles"] == 2
@@ -171,12 +174,14 @@ def test_the_marts_are_rebuilt_after_the_backfill(nights):
                     for p in nights["after_backfill"]}
 
 
+@pytest.mark.e2e
 def test_dagster_records_every_backfilled_day_as_materialised(nights):
     done = nights["instance"].get_materialized_partitions(dg.AssetKey(["raw", "pages"]))
     expected = {newest_news_day()} | {(_day(4) + timedelta(days=i)).isoformat() for i in range(3)}
     assert done == expected
 
 
+@pytest.mark.e2e
 def test_backfilling_the_same_days_again_adds_nothing_and_asks_with_validators(nights):
     assert nights["again"].success
     assert nights["counts_again"] == nights["counts_backfill"]
@@ -185,6 +190,7 @@ def test_backfilling_the_same_days_again_adds_nothing_and_asks_with_validators(n
     assert all(r.headers.get("if-none-match") for r in page_requests)
 
 
+@pytest.mark.e2e
 def test_the_window_is_shown_on_the_discovery_materialisation(nights):
     mats = [e.materialization for e in nights["backfill"].get_asset_materialization_events()
             if e.materialization.asset_key == dg.AssetKey(["raw", "discovered_urls"])]
@@ -195,6 +201,7 @@ def test_the_window_is_shown_on_the_discovery_materialisation(nights):
 
 
 
+@pytest.mark.e2e
 def test_the_cli_refuses_a_backfill_into_the_future_before_touching_anything(tmp_path):
     import os
     import subprocess

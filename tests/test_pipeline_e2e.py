@@ -7,9 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
@@ -17,9 +14,12 @@ import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
+from pipelines.days import newest_news_day
 from pipelines.settings import Settings
-from pipelines.partitions import newest_news_day
-from tests.support.paths import SCORE_PY, SEED_CORPUS, SEED_GOLD
+from tests.support.http_server import TestHTTPServer, delay, html, robots_txt, text
+from tests.support.paths import SCORE_PY, SEED_CORPUS, SEED_GOLD, needs_shared
+
+pytestmark = [pytest.mark.e2e, needs_shared]
 
 CONTRACT = {
     "dim_articles": {"article_id": "VARCHAR", "url": "VARCHAR", "outlet": "VARCHAR", "title": "VARCHAR",
@@ -42,57 +42,39 @@ FACT_TABLES = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", 
 
 
 class SeedSite:
-    """A small news site on 127.0.0.1: the seed pages, an RSS feed and a sitemap listing them."""
+    """A small news site on 127.0.0.1 (tests/support/http_server.py): the seed pages, an RSS feed and a sitemap
+    listing them; every page answered after `delay_s`."""
 
     def __init__(self, delay_s: float = 0.0) -> None:
         index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
         self.pages = {f"/news/{e['file']}": (SEED_CORPUS / e["file"], e["encoding"]) for e in index}
-        self.requests: list[str] = []
-        site = self
+        self.server = TestHTTPServer()
+        self.base = self.server.base_url
+        items = "".join(f"<item><title>스마트시티 기사 {p}</title><link>{self.base}{p}</link></item>"
+                        for p in sorted(self.pages))
+        urls = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in sorted(self.pages))
+        self.server.routes.update({
+            "/robots.txt": robots_txt("User-agent: *\nAllow: /\n"),
+            "/rss.xml": text(f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+                             f"{items}</channel></rss>", "application/rss+xml; charset=utf-8"),
+            "/sitemap.xml": text('<?xml version="1.0" encoding="UTF-8"?>'
+                                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+                                 "application/xml"),
+        })
+        for route, (path, enc) in self.pages.items():
+            page = html(path.read_bytes(), charset=enc)
+            self.server.routes[route] = delay(delay_s, page) if delay_s else page
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep pytest output clean
-                pass
-
-            def do_GET(self):  # noqa: N802 - http.server API
-                site.requests.append(self.path)
-                base = f"http://127.0.0.1:{self.server.server_address[1]}"
-                if self.path == "/robots.txt":
-                    return self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
-                if self.path == "/rss.xml":
-                    items = "".join(f"<item><title>스마트시티 기사 {p}</title><link>{base}{p}</link></item>"
-                                    for p in sorted(site.pages))
-                    xml = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-                    return self._send(200, "application/rss+xml; charset=utf-8", xml.encode())
-                if self.path == "/sitemap.xml":
-                    urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in sorted(site.pages))
-                    xml = ('<?xml version="1.0" encoding="UTF-8"?>'
-                           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
-                    return self._send(200, "application/xml", xml.encode())
-                if self.path in site.pages:
-                    time.sleep(delay_s)
-                    path, enc = site.pages[self.path]
-                    return self._send(200, f"text/html; charset={enc}", path.read_bytes())
-                return self._send(404, "text/plain", b"not found")
-
-            def _send(self, status: int, ctype: str, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    @property
+    def requests(self) -> list[str]:
+        return [r.path for r in self.server.requests]
 
     def __enter__(self) -> SeedSite:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 def _hashable(row: tuple) -> tuple:

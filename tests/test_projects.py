@@ -18,6 +18,8 @@ from pipelines.partitions import newest_news_day
 from tests.support.http_server import html, serve
 from tests.support.nights import nightly_job, urls_sources
 
+pytestmark = pytest.mark.e2e
+
 
 def page(outlet: str, published: str, title: str, *paragraphs: str) -> bytes:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)

@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipelines.settings import PROJECT_DIR
+
+pytestmark = pytest.mark.e2e
 
 PAGES = 60
 LOG_TABLES = {"raw.fetch_log", "raw.discovered_urls", "marts.fct_fetches"}  # one row per URL per run, by design

@@ -41,6 +41,7 @@ def test_an_unknown_executor_is_refused_naming_the_choices():
         executor_from_env({"NEWS_EXECUTOR": "threads"})
 
 
+@pytest.mark.e2e
 def test_the_shared_catalog_target_parses(tmp_path):
     """`dbt parse --target shared`: the project compiles against the DuckLake/MotherDuck profile (running it
     needs the catalog's credentials, which a test machine does not have)."""
@@ -58,6 +59,7 @@ def test_the_shared_catalog_target_parses(tmp_path):
     assert {n["database"] for n in manifest["nodes"].values() if n["resource_type"] == "model"} == {"news"}
 
 
+@pytest.mark.e2e
 def test_the_nightly_job_runs_with_one_process_per_step(tmp_path):
     """NEWS_EXECUTOR=multiprocess through Dagster's own CLI: every step in its own process, the writer pool
     keeping warehouse writes one at a time, and the marts the same as the in-process run's."""

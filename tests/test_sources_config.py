@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources.config import MAX_FILE_BYTES, SourcesError, load_sources, validate_sources_file
-from tests.support.paths import DEMO_DIR, SHARED
+from tests.support.paths import DEMO_DIR, SHARED, needs_shared
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -105,6 +105,7 @@ def one(tmp_path: Path, text: str) -> str:
 OK_SOURCE = "sources:\n  - {name: a, kind: urls, urls: ['https://a.example/']}\n"
 
 
+@needs_shared
 def test_the_spec_example_loads_with_every_documented_key(tmp_path):
     spec = (SHARED / "spec" / "sources.md").read_text(encoding="utf-8")
     example = spec.split("```yaml", 1)[1].split("```", 1)[0]

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from pipelines import stages
-from pipelines.partitions import newest_news_day
+from pipelines.days import newest_news_day
+from tests.support.paths import needs_shared
 
 
 def test_only_html_dir_sources_read_files_and_only_inside_their_folder(tmp_path):
@@ -46,6 +49,7 @@ def test_parse_verdicts_never_raise():
     assert article["article_key"] == parsed["article_key"]
 
 
+@pytest.mark.e2e
 def test_the_run_fails_saying_so_when_every_source_failed(tmp_path):
     import dagster as dg
     import duckdb
@@ -77,6 +81,8 @@ sources:
     assert all(r[1] == "connection_error" and r[2] for r in rows)
 
 
+@needs_shared
+@pytest.mark.e2e
 def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypatch):
     import dagster as dg
     import duckdb
@@ -105,6 +111,8 @@ def test_a_parser_change_reparses_kept_pages_without_fetching(tmp_path, monkeypa
     con.close()
 
 
+@needs_shared
+@pytest.mark.e2e
 def test_rederive_all_reparses_and_reextracts_every_kept_page_without_fetching(tmp_path):
     import dagster as dg
 
@@ -131,6 +139,7 @@ def test_rederive_all_reparses_and_reextracts_every_kept_page_without_fetching(t
     assert forced["sentences"]["articles_extracted_this_run"] == 4
 
 
+@pytest.mark.e2e
 def test_robots_txt_is_fetched_once_per_host_per_run(tmp_path):
     import dagster as dg
 

@@ -7,7 +7,6 @@ reference) and grouped by layer, so the UI shows raw → staging → intermediat
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from collections.abc import Iterator, Mapping
@@ -18,11 +17,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from .. import warehouse as wh
 from ..resources import WAREHOUSE_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env
 
 LAYERS = ("staging", "intermediate", "marts")
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=os.environ.get("NEWS_DBT_TARGET", "local"))
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=dbt_target())
 
 
 def dbt_layer(props: Mapping[str, Any]) -> str | None:
@@ -115,8 +114,6 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     not rebuilt, so every check gets a fresh evaluation on the current data. A model not rebuilt still gets
     an output (metadata status=reused, as dagster-dbt reports a node dbt reused), so the snapshot and the mart
     checks downstream run. `full_build: true` (launchpad; `pipelines.cli run --full-build`) builds everything."""
-    # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml); point it at this run's file
-    os.environ["NEWS_WAREHOUSE"] = warehouse.path
     started = time.perf_counter()
     # (unique_id, reason) of models or seeds dbt could not build or skipped (failed tests are check results)
     failures: list[tuple[str, str]] = []
@@ -128,23 +125,25 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     changed = plan_build(current, built, config.full_build)
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
-    if changed is None:
-        # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
-        # asked, nothing built from an older version of the SQL survives
-        context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
-        events = _invoke(context, dbt, dbt_build_args(full_refresh=True), failures)
-    else:
-        context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
-        rebuilt = downstream_of(manifest, changed)
-        stale = [props["name"] for uid, props in _nodes(manifest).items() if uid not in rebuilt]
-        # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
-        events = _reused_outputs(context, manifest, rebuilt)
-        if rebuilt:
-            # dagster-dbt adds the step's own selection (`--select fqn:*`) after ours, so the subset is said as
-            # an --exclude of everything not downstream of the changed tables (dbt: select minus exclude)
-            events += _invoke(context, dbt, ["build", "--exclude", " ".join(stale)], failures)
-        if stale:
-            events += _test_reused(context, dbt, events, failures)
+    # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml): this run's file, while dbt runs
+    with dbt_warehouse_env(warehouse.path):
+        if changed is None:
+            # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
+            # asked, nothing built from an older version of the SQL survives
+            context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
+            events = _invoke(context, dbt, dbt_build_args(full_refresh=True), failures)
+        else:
+            context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
+            rebuilt = downstream_of(manifest, changed)
+            stale = [props["name"] for uid, props in _nodes(manifest).items() if uid not in rebuilt]
+            # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
+            events = _reused_outputs(context, manifest, rebuilt)
+            if rebuilt:
+                # dagster-dbt adds the step's own selection (`--select fqn:*`) after ours, so the subset is said as
+                # an --exclude of everything not downstream of the changed tables (dbt: select minus exclude)
+                events += _invoke(context, dbt, ["build", "--exclude", " ".join(stale)], failures)
+            if stale:
+                events += _test_reused(context, dbt, events, failures)
     skipped = [(uid, f) for uid, f in failures if f.endswith(SKIPPED)]
     failures = [(uid, f) for uid, f in failures if not f.endswith(SKIPPED)]
     if not failures and not skipped:

@@ -4,7 +4,7 @@ import dagster as dg
 from ..publish import publish_snapshot
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 
-MARTS = ["dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches"]
+from ..tables import MARTS
 
 
 @dg.asset(

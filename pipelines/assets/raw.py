@@ -178,16 +178,16 @@ MENTION_DESCRIPTIONS = {
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(["raw", t], group_name="raw", kinds=KINDS, deps=[["raw", "articles"]], description=d)
-           for t, d in MENTION_DESCRIPTIONS.items()],
+           for t, d in ((t, MENTION_DESCRIPTIONS[t]) for t in wh.MENTION_TABLES)],
     pool=WRITER_POOL,
 )
 def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
     with warehouse.connect() as con:
         report, timing = timed(stages.extract_stage, con, reextract_all=config.all)
-        counts = wh.table_counts(con, list(MENTION_DESCRIPTIONS))
+        counts = wh.table_counts(con, list(wh.MENTION_TABLES))
     for err in report.errors[:50]:
         context.log.warning(err)
-    for table in MENTION_DESCRIPTIONS:
+    for table in wh.MENTION_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={
             "dagster/row_count": counts[table],
             "articles_extracted_this_run": report.counts.get("articles_extracted", 0),

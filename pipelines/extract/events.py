@@ -44,12 +44,12 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from ..settings import SEEDS_DIR
 from .dates import governing_direction, is_future_governed
 from .types import DateMention, EventMention, Sentence
 
-EVENT_TRIGGERS_CSV = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "event_triggers.csv"
+EVENT_TRIGGERS_CSV = SEEDS_DIR / "event_triggers.csv"
 
 _GAP = r"[^.!?]{0,20}?"
 _NEGATED_RE = re.compile(

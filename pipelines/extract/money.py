@@ -57,14 +57,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
+from ..settings import SEEDS_DIR
 from .kiwi import tokenize
 from .money_tables import TableAmount, table_amounts
 from .numbers import find_amounts, has_won
 from .types import MoneyMention, Sentence
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
 FUNDING_TERMS_CSV = SEEDS_DIR / "funding_source_terms.csv"
 
 _TOTAL_WORDS = frozenset({"총", "총사업비", "사업비", "총예산", "총액", "합계", "전체", "규모"})

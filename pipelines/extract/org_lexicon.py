@@ -17,9 +17,8 @@ import csv
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
+from ..settings import SEEDS_DIR
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -50,7 +50,6 @@ from .org_lexicon import (
     PERSON_TITLES,
     SURNAMES,
     lexicon,
-    squash,
 )
 
 log = logging.getLogger(__name__)
@@ -738,10 +737,6 @@ def _legal_form_names(text: str, toks: tuple) -> list[Candidate]:
             continue
         out.append(Candidate(start, end, text[start:end], "strong"))
     return out
-
-
-def squash_text(s: str) -> str:
-    return squash(s)
 
 
 # --- coordination ----------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.tables import MENTION_TABLES
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -94,11 +96,5 @@ class ArticleMentions:
     partnerships: list[PartnershipMention] = field(default_factory=list)
 
     def tables(self) -> dict[str, list]:
-        return {
-            "sentences": self.sentences,
-            "money_mentions": self.money,
-            "date_mentions": self.dates,
-            "event_mentions": self.events,
-            "org_mentions": self.orgs,
-            "partnership_mentions": self.partnerships,
-        }
+        return dict(zip(MENTION_TABLES, (self.sentences, self.money, self.dates, self.events, self.orgs,
+                                         self.partnerships), strict=True))

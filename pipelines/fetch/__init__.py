@@ -14,7 +14,8 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pipelines.fetch.crawler import Crawler, _host_key, now_utc, sha256_hex
+from pipelines.basics import sha256_hex, utcnow
+from pipelines.fetch.crawler import Crawler, _host_key
 from pipelines.fetch.discover import discover_sources, read_html_page
 from pipelines.fetch.robots import RobotsCache
 from pipelines.fetch.types import FETCH_OUTCOMES, Discovered, FetchResult
@@ -49,13 +50,13 @@ def discover(config: SourcesConfig, *, now: datetime | None = None, robots: Robo
     """
     async def go() -> tuple[list[Discovered], list[FetchResult]]:
         async with Crawler(config, robots) as crawler:
-            return await discover_sources(config.sources, crawler, config.path, now or now_utc())
+            return await discover_sources(config.sources, crawler, config.path, now or utcnow())
     return _run(go())
 
 
 def _local_result(item: Discovered) -> FetchResult:
     content = item.content or b""
-    return FetchResult(source_name=item.source_name, url=item.url, outcome="ok", fetched_at=now_utc(),
+    return FetchResult(source_name=item.source_name, url=item.url, outcome="ok", fetched_at=utcnow(),
                        attempts=1, final_url=item.url, content_type="text/html", content=content,
                        content_hash=sha256_hex(content))
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import hashlib
 import logging
 import ssl
 import time
@@ -43,6 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from pipelines.basics import sha256_hex, utcnow
 from pipelines.fetch.body import (
     BodyDecodeError, BodyTooLarge, BoundedBody, is_html_type, looks_like_html, media_type,
 )
@@ -64,14 +64,6 @@ ACCEPT = {
 }
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
     """Retry-After as seconds to wait: delta-seconds or an HTTP date (None when absent/garbled)."""
     if not value:
@@ -87,7 +79,7 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max((when - (now or now_utc())).total_seconds(), 0.0)
+    return max((when - (now or utcnow())).total_seconds(), 0.0)
 
 
 def ssl_context() -> ssl.SSLContext:
@@ -465,7 +457,7 @@ class _Chain:
                headers: dict[str, str] | None = None) -> FetchResult:
         headers = headers or {}
         return FetchResult(
-            source_name=source_name, url=self.url, outcome=outcome, fetched_at=now_utc(),
+            source_name=source_name, url=self.url, outcome=outcome, fetched_at=utcnow(),
             attempts=self.attempts, final_url=self.current, http_status=status, error=error,
             content_type=headers.get("content-type"), headers=headers, etag=headers.get("etag"),
             last_modified=headers.get("last-modified"),

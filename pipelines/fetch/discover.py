@@ -40,7 +40,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from pipelines.fetch.body import BodyDecodeError, BodyTooLarge, gunzip_bounded
-from pipelines.fetch.crawler import Crawler, now_utc, sha256_hex
+from pipelines.basics import sha256_hex, utcnow
+from pipelines.fetch.crawler import Crawler
 from pipelines.fetch.feeds import FeedError, matches_keywords, parse_feed, parse_sitemap
 from pipelines.fetch.types import Discovered, FetchResult
 from pipelines.fetch.urls import canonicalize_url, clean_url, is_fetchable
@@ -87,7 +88,7 @@ class _Found:
 
 
 def _failure(source: Source, url: str, outcome: str, error: str) -> FetchResult:
-    return FetchResult(source_name=source.name, url=url, outcome=outcome, fetched_at=now_utc(),
+    return FetchResult(source_name=source.name, url=url, outcome=outcome, fetched_at=utcnow(),
                        attempts=0, error=error)
 
 
@@ -192,7 +193,7 @@ def read_html_page(source: Source, item: Discovered) -> FetchResult:
     """The fetch of an html_dir page: the file named by `item.discovered_via` read under the html_dir rules
     (`ok` with its bytes, or `blocked_address` / `connection_error` / `too_large` with the reason). Never the network."""
     def result(outcome: str, error: str | None = None, content: bytes | None = None) -> FetchResult:
-        return FetchResult(source_name=item.source_name, url=item.url, outcome=outcome, fetched_at=now_utc(),
+        return FetchResult(source_name=item.source_name, url=item.url, outcome=outcome, fetched_at=utcnow(),
                            attempts=1 if content is not None else 0, final_url=item.url,
                            content_type="text/html" if content is not None else None, error=error,
                            content=content, content_hash=sha256_hex(content) if content is not None else None)

@@ -627,12 +627,8 @@ def dedupe(texts: list[str], keys: list[str] | None = None) -> list[str]:
     return out
 
 
-def body_paragraphs(blocks: list[Block], title: str | None, names: list[str]) -> list[str]:
-    return body_paragraphs_keyed(blocks, title, names)[0]
-
-
 def body_paragraphs_keyed(blocks: list[Block], title: str | None, names: list[str]) -> tuple[list[str], int]:
-    """``body_paragraphs`` plus ``len(norm_key(body))`` of the joined body, from the keys already computed.
+    """The body's paragraphs, and ``len(norm_key(body))`` of the joined body, from the keys already computed.
 
     The key of the joined body is the concatenation of the paragraph keys (the ``"\n\n"`` separators are
     non-word characters and never combine under NFKC), so its length is the sum of theirs.
@@ -689,4 +685,4 @@ def sentence_count(text: str) -> int:
 
 
 __all__ = ["Block", "BylineDate", "DateCandidate", "WalkResult", "walk_page", "choose_roots", "content_blocks",
-           "body_paragraphs", "caption_paragraphs", "norm_key", "sentence_count"]
+           "body_paragraphs_keyed", "caption_paragraphs", "norm_key", "sentence_count"]

@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 import time
 from typing import NamedTuple
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from pipelines.basics import SEOUL
 from pipelines.parse.textscan import Literals
-
-SEOUL = timezone(timedelta(hours=9), "Asia/Seoul")
 
 _PUBLISHED_LABELS = (
     r"기사\s*입력|최초\s*입력|입력\s*일시|입력\s*일|입력|기사\s*승인|승인\s*일시|승인|기사\s*등록|등록\s*일시|등록\s*일자|등록\s*일|등록|"

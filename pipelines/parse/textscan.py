@@ -77,7 +77,3 @@ def _folded_ascii(text: str, folded: "re.Pattern[str]") -> bool:
             return True
     return folded.search(text.encode("ascii", "ignore").decode("ascii").lower()) is not None
 
-
-def may_contain(text: str, plain: tuple[str, ...], folded: tuple[str, ...] = ()) -> bool:
-    """Uncompiled form of ``Literals`` (for one-off checks)."""
-    return Literals(plain, folded)(text)

@@ -12,7 +12,8 @@ Routes map a path (query string included, or the bare path as a fallback) to
   * a `Response` (or a ``(status, headers, body)`` tuple), or
   * a handler ``fn(exchange) -> Response | None``: it may return a Response, or write to the socket
     itself through the `Exchange` (status line, headers, raw bytes, close) to misbehave.
-Unknown paths answer 404. Routes may be added while the server runs (``srv.routes[path] = ...``).
+Unknown paths answer 404, or go to `fallback` (a route for every other path). Routes may be added while the
+server runs (``srv.routes[path] = ...``).
 Every request is recorded (path, method, lower-cased headers, monotonic time) before it is answered.
 
 Misbehaviour helpers: `delay`, `trickle`, `truncated`, `truncated_chunked`, `close_without_response`,
@@ -154,8 +155,9 @@ class TestHTTPServer:
     __test__ = False  # not a pytest test class
 
     def __init__(self, routes: Mapping[str, Route] | None = None, *,
-                 tls: tuple[str | Path, str | Path] | None = None) -> None:
+                 tls: tuple[str | Path, str | Path] | None = None, fallback: Route | None = None) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
+        self.fallback: Route = fallback or Response(404, {"Content-Type": "text/plain"}, b"not found")
         self.stop_event = threading.Event()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -195,7 +197,7 @@ class TestHTTPServer:
         if path in self.routes:
             return self.routes[path]
         bare = urlsplit(path).path
-        return self.routes.get(bare, Response(404, {"Content-Type": "text/plain"}, b"not found"))
+        return self.routes.get(bare, self.fallback)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -214,11 +216,11 @@ class TestHTTPServer:
 
 
 @contextmanager
-def serve(routes: Mapping[str, Route] | None = None, *,
-          tls: tuple[str | Path, str | Path] | None = None) -> Iterator[TestHTTPServer]:
+def serve(routes: Mapping[str, Route] | None = None, *, tls: tuple[str | Path, str | Path] | None = None,
+          fallback: Route | None = None) -> Iterator[TestHTTPServer]:
     """Start a threaded server on a free 127.0.0.1 port; stopped (and trickles ended) on exit.
-    `tls=(cert_pem_file, key_pem_file)` serves https instead of http."""
-    server = TestHTTPServer(routes, tls=tls).start()
+    `tls=(cert_pem_file, key_pem_file)` serves https instead of http; `fallback` answers paths without a route."""
+    server = TestHTTPServer(routes, tls=tls, fallback=fallback).start()
     try:
         yield server
     finally:

@@ -1,7 +1,13 @@
-"""Paths the tests use. ../shared sits beside the checkout (CI clones main next to it)."""
+"""Paths the tests use. ../shared sits beside the checkout (CI clones main next to it).
+
+Tests that read ../shared (seed pages, gold, score.py, the dev corpus) are marked `@needs_shared` (a whole module:
+`pytestmark = needs_shared`); without that folder they are skipped with the reason instead of failing, and a
+module that reads it while being collected calls `skip_without_shared()` first."""
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = (REPO.parent / "shared").resolve()
@@ -9,3 +15,12 @@ SEED_CORPUS = SHARED / "corpus" / "seeds"
 SEED_GOLD = SHARED / "gold" / "seeds.json"
 SCORE_PY = SHARED / "eval" / "score.py"
 DEMO_DIR = REPO / "demo"
+
+SHARED_MISSING = f"needs ../shared beside the checkout ({SHARED} is missing): seed pages, gold, score.py, dev corpus"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_MISSING)
+
+
+def skip_without_shared() -> None:
+    """Skip the calling module (at collection) when ../shared is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(SHARED_MISSING, allow_module_level=True)
