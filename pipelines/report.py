@@ -286,7 +286,7 @@ h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #d9e
 .filters{position:sticky;top:0;background:#f5f7fa;border:1px solid #d9e2ec;padding:8px 12px;z-index:2;font-size:13px}
 .filters label{margin-right:14px}.filters input{width:280px}#f-status{color:#52606d}
 table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}
-td.evidence{max-width:460px;color:#3e4c59}td.num{text-align:right;white-space:nowrap}td.date{white-space:nowrap}
+td.evidence{max-width:460px;color:#3e4c59}td.num{text-align:right;white-space:nowrap}td.date,td.sido{white-space:nowrap}
 .pager{font-size:12px;margin:6px 0 2px}.pager button{margin:0 6px;font-size:12px}
 .note{font-size:12px;color:#52606d;max-width:900px}
 .legend span{display:inline-block;margin-right:12px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
@@ -535,7 +535,7 @@ _SCRIPT = r"""
   // ---------- 4. facts with their evidence ----------
   function drawFacts(sel) {
     table('facts', sel, f => { const a = arts[f[ART]] || [];
-      return tr([f[KIND], [dateLabel(f), 'date'], sidoLabel(f[SIDOS]), f[WHAT], [f[ORGS] || '', 'orgs'],
+      return tr([f[KIND], [dateLabel(f), 'date'], [sidoLabel(f[SIDOS]), 'sido'], f[WHAT], [f[ORGS] || '', 'orgs'],
         f[PROJECT], [data.evidence[f[EVID]], 'evidence'], link(a[3], a[2])]); });
   }
   // ---------- 5. articles ----------
