@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale clean
+.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean
 
 setup: $(STAMP)
 
@@ -66,6 +66,10 @@ bench: dbt-parse
 # the nightly job end to end over 1k/10k/100k synthetic pages served on 127.0.0.1 (BENCH_SIZES=...; docs/performance.md)
 bench-scale: dbt-parse
 	@$(PY) -m bench.scale
+
+# the static report over a synthetic warehouse of 10,000 articles: HTML size, Chromium load and draw times
+bench-report: $(STAMP)
+	@$(PY) -m bench.report_scale
 
 clean:
 	rm -rf $(VENV) dbt/target dbt/logs .dagster_home

@@ -90,32 +90,81 @@ def test_export_writes_parquet_and_bom_csv(warehouse, tmp_path):
     assert "전주시" in (tmp_path / "out" / "dim_organizations.csv").read_bytes().decode("utf-8-sig")
 
 
-def test_report_draws_its_charts_and_shows_article_html_as_text(warehouse, tmp_path):
-    report = write_report(warehouse, tmp_path / "report" / "index.html")
-    # an article whose text carries markup must show it as text: put one in front of the latest articles
-    data = report_data(warehouse)
-    data["articles"].insert(0, {"title": HOSTILE_TITLE, "outlet": "<b>outlet</b>", "published_at": None,
-                                "url": "javascript:alert(1)"})
-    report.write_text(render_report(data), encoding="utf-8")
-    source = report.read_text(encoding="utf-8")
-    assert "<script>alert" not in source  # the title travels escaped
+def _chromium_or_skip() -> str:
     chromium = ensure_chromium()
     if chromium is None:
-        pytest.skip("Debian's chromium is not installed and cannot be installed here (not root or no apt-get)")
-    dom = run_chromium(chromium, report.as_uri(), tmp_path / "profile", "--dump-dom", "--virtual-time-budget=5000")
+        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get: "
+                    "apt-get install chromium fonts-nanum)")
+    return chromium
+
+
+def _dom(chromium: str, url: str, profile) -> str:
+    dom = run_chromium(chromium, url, profile, "--dump-dom", "--virtual-time-budget=5000")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    html = dom.stdout
-    assert 'data-drawn="true"' in html, "the drawing script did not finish"
+    assert 'data-drawn="true"' in dom.stdout, "the drawing script did not finish"
+    return dom.stdout
+
+
+def _table_rows(dom: str, table_id: str) -> list[list[str]]:
+    body = dom.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "<td" in row]
+
+
+def test_report_draws_its_charts_and_shows_article_html_as_text(warehouse, tmp_path):
+    report = write_report(warehouse, tmp_path / "report" / "index.html")
+    # markup in an article's title, outlet, evidence and organisation must show as text: add a fact that carries it
+    data = report_data(warehouse)
+    data["articles"].append([None, "<b>outlet</b>", HOSTILE_TITLE, "javascript:alert(1)"])
+    data["evidence"].append("협약을 맺었다 <img src=x onerror=alert(2)>")
+    data["orgs"].append(["<b>기관</b>", "company"])
+    data["facts"].insert(0, ["e", "2099-06-01", "month", [], "agreement_signed", "", len(data["orgs"]) - 1, -1,
+                             len(data["evidence"]) - 1, len(data["articles"]) - 1, None])
+    report.write_text(render_report(data), encoding="utf-8")
+    source = report.read_text(encoding="utf-8")
+    assert "<script>alert" not in source and "<img src=x" not in source  # the text travels escaped
+    chromium = _chromium_or_skip()
+    html = _dom(chromium, report.as_uri(), tmp_path / "profile")
     assert len(re.findall(r"<rect[^>]*data-source=", html)) >= 3  # budget bars
-    assert len(re.findall(r'<circle[^>]*data-type=', html)) >= 3  # events on the timeline
-    assert len(re.findall(r'<circle[^>]*class="node"', html)) >= 10  # partnership network nodes
+    marks = re.findall(r'<(?:circle|rect)[^>]*data-type="[^"]+"[^>]*data-precision="(\w+)"', html)
+    assert len(marks) >= 3 and {"day", "month"} <= set(marks)  # events drawn as wide as their date is precise
+    assert re.search(r'class="tick-year"', html) and re.search(r'class="axis tick-label"[^>]*>20\d\d<', html)
+    assert len(re.findall(r'<circle[^>]*class="node"', html)) >= 10  # partners
+    assert re.search(r'data-side="public"', html) and re.search(r'data-side="other"', html)  # two sides
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in html  # shown as text…
     assert "<script>alert('x')</script>" not in html  # …never as an element
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and "<img" not in html
+    assert "&lt;b&gt;기관&lt;/b&gt;" in html and "<b>기관</b>" not in html
     assert 'href="javascript:' not in html  # a non-http link is not made clickable
+    first = _table_rows(html, "facts")[0]
+    assert first[1] == "2099-06 (month)"  # a month-only date says so
     shot = tmp_path / "report.png"
     run_chromium(chromium, report.as_uri(), tmp_path / "profile2", f"--screenshot={shot}",
                  "--window-size=1200,1800", "--virtual-time-budget=5000")
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_report_filters_by_sido_year_and_search_in_the_page(warehouse, tmp_path):
+    report = write_report(warehouse, tmp_path / "index.html")
+    data = report_data(warehouse)
+    chromium = _chromium_or_skip()
+    everything = _table_rows(_dom(chromium, report.as_uri(), tmp_path / "p0"), "facts")
+    assert len(everything) == min(25, len(data["facts"]))
+    # search: every fact shown names 전주시 in its title, evidence or organisations, and facts without it are gone
+    hits = _table_rows(_dom(chromium, report.as_uri() + "#q=전주시", tmp_path / "p1"), "facts")
+    def words(f):  # what the search reads of a fact: title, evidence, organisations, project, what
+        org_ids = [m[0] for m in f[10]] if f[0] == "p" else [f[6]]
+        return " ".join([data["articles"][f[9]][2] or "", data["evidence"][f[8]], f[5], f[4],
+                         data["projects"][f[7]] if f[7] >= 0 else "", *(data["orgs"][i][0] for i in org_ids if i >= 0)])
+    expected = sum("전주시" in words(f) for f in data["facts"])
+    assert 0 < len(hits) == min(25, expected) < len(data["facts"])
+    assert all("전주시" in " ".join(r) for r in hits)
+    # 시도 + year: 전북 (52) in the year of its first fact there
+    year = next(f[1][:4] for f in data["facts"] if "52" in f[3] and f[1])
+    dom = _dom(chromium, report.as_uri() + f"#sido=52&year={year}", tmp_path / "p2")
+    rows = _table_rows(dom, "facts")
+    assert rows and all("전북" in r[2] and r[1].startswith(year) for r in rows)
+    assert re.search(r'id="f-status">\d[\d,]* of [\d,]+ facts', dom)
 
 
 def test_dbt_docs_describe_every_marts_column(warehouse, tmp_path):

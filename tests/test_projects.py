@@ -201,3 +201,7 @@ def test_the_report_shows_money_per_sido_and_project_timelines(night, tmp_path):
     assert any("거점형" in n for n in names) and any("국가AI컴퓨팅센터" in n for n in names), names
     page = write_report(night["warehouse"], tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'id="sidos"' in page and 'id="timelines"' in page
+    # the night's disagreement warning, in words (the test's own description), with its row count
+    problems = {p["test"]: p for p in data["dbt"]["problems"]}
+    assert problems["project_budgets_agree"]["words"] == "a project whose articles disagree on an amount"
+    assert problems["project_budgets_agree"]["status"] == "warn" and problems["project_budgets_agree"]["failures"] >= 1
