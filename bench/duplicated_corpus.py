@@ -7,7 +7,7 @@ they are, and a second copy of each under another outlet (og:site_name / title s
 its canonical URL, and a light rewording (밝혔다 → 전했다, 말했다 → 설명했다, 계획이다 → 방침이다). Runs the nightly job
 twice (html_dir sources): once over the originals, once over originals + copies. Prints, per 시도, the national
 money (국비) summed from the article-level rows (fct_budgets, what an analyst summing the articles gets) and counted
-once per project fact (sido_budget_summary.amount_krw_once), for both corpora. What it should be: the
+once per fact (sido_budget_summary.amount_krw_once: per project fact, else per recipient and amount), for both corpora. What it should be: the
 duplicated corpus counted once equals the single corpus counted once, and the single corpus per article.
 The gold columns say what it should be from the hand-made gold (../shared/corpus/dev/*/gold.json, demo/gold.json):
 national amounts whose recipient is a local government, placed by the local_governments seed (a 시군구 under its

@@ -6,7 +6,8 @@ through the nightly job into a real DuckDB warehouse:
 * story A -- one project (전주시, 거점형 스마트시티) reported by three outlets in different words on three days,
   one copy with a wrong 국비 amount (150억 instead of 160억);
 * story B -- one project (천안시, 국가AI컴퓨팅센터) followed over three articles a year apart;
-* story C -- two different projects of one city (순천시) in one article.
+* story C -- two different projects of one city (순천시) in one article;
+* story D -- a grant that names no programme, reprinted by two outlets: placed and counted once by its recipient.
 """
 from __future__ import annotations
 
@@ -56,6 +57,13 @@ PAGES = {
                 "순천시는 스마트 그린도시 조성사업과 디지털트윈 국토 시범사업에 나란히 선정됐다고 10일 밝혔다.",
                 "스마트 그린도시 조성사업에는 국비 50억 원이 투입된다.",
                 "디지털트윈 국토 시범사업에는 국비 12억 원이 지원된다."),
+    # story D: no programme named, the same grant in two outlets
+    "/d1": page("한빛뉴스", "2025-11-06T10:00:00+09:00", "제주, 국비 30억 원 확보",
+                "제주특별자치도는 국비 30억 원을 확보했다고 6일 밝혔다.",
+                "도는 이 돈으로 관광지 교통 정보를 한데 모은다."),
+    "/d2": page("새벽일보", "2025-11-06T16:00:00+09:00", "제주도 국비 30억 원 받아",
+                "제주특별자치도가 국비 30억 원을 지원받는다.",
+                "도는 관광지 교통 정보를 한데 모을 계획이다."),
 }
 
 
@@ -189,6 +197,7 @@ def test_money_per_sido_counts_each_project_fact_once(night):
     assert rows["52"] == (16_000_000_000, 47_000_000_000)   # 160억 once (the 150억 copy is outvoted) vs 160+160+150
     assert rows["44"] == (200_000_000_000, 400_000_000_000)  # the same 2000억 in two articles a year apart
     assert rows["46"] == (6_200_000_000, 6_200_000_000)      # two projects of 순천시, each stated once
+    assert rows["50"] == (3_000_000_000, 6_000_000_000)      # no project: placed by its recipient, counted once
 
 
 def test_the_report_shows_money_per_sido_and_project_timelines(night, tmp_path):
