@@ -80,6 +80,18 @@ def test_html_dir_canonical_in_a_euc_kr_page() -> None:
     assert find_canonical(b'<link rel="canonical" href="/relative/only">') is None
 
 
+def test_html_dir_canonical_is_read_by_an_html_parser() -> None:
+    page = (b'<head><!-- <link rel="canonical" href="https://old.example.kr/a/1"> -->'
+            b'<script>var s = "<link rel=canonical href=https://js.example.kr/x>";</script>'
+            b'<link rel="stylesheet" href="https://cdn.example.kr/a.css">'
+            b'<link href="https://news.example.kr/read.html?uid=7&section=sc4&amp;page=2" rel="Canonical"></head>')
+    # the commented-out and scripted links are not links; "&section" is not the entity "&sect" plus "ion"
+    assert find_canonical(page) == "https://news.example.kr/read.html?uid=7&section=sc4&page=2"
+    assert find_canonical(b"<link rel=canonical href=https://news.example.kr/&#45684;&#49828;/1>") == (
+        "https://news.example.kr/뉴스/1")
+    assert find_canonical(b'<link rel="alternate" href="https://news.example.kr/amp/1">') is None
+
+
 @needs_shared
 def test_html_dir_on_the_seed_corpus_uses_each_pages_canonical(tmp_path: Path) -> None:
     index = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))
@@ -146,6 +158,26 @@ def test_rss_items_are_filtered_by_keywords_with_dates_and_titles(tmp_path: Path
     assert first.lastmod_hint == datetime(2024, 5, 20, 0, 30, tzinfo=UTC)
     assert first.discovered_via == srv.url("/rss.xml")
     assert found[1].lastmod_hint == datetime(2024, 5, 19, 17, 0, tzinfo=UTC)  # no zone: UTC
+
+
+ESCAPED_HTML_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>지역 소식</title>
+<item><title>세종 &lt;b&gt;스마트&amp;nbsp;시티&lt;/b&gt; &amp;quot;2단계&amp;quot; 착수</title>
+  <link>https://www.local.example.kr/news/201</link></item>
+<item><title>예산 1 &lt; 2 조원 논란</title><description>&lt;p&gt;날씨&lt;/p&gt;</description>
+  <link>https://www.local.example.kr/news/202</link></item>
+</channel></rss>"""
+
+
+def test_feed_titles_with_escaped_html_are_read_as_html_text(tmp_path: Path) -> None:
+    with serve({"/rss": xml(ESCAPED_HTML_RSS, "application/rss+xml")}) as srv:
+        kept, _ = run(tmp_path, [{"name": "local", "kind": "rss", "url": srv.url("/rss"), "keywords": ["스마트시티"]}])
+        every, _ = run(tmp_path, [{"name": "local", "kind": "rss", "url": srv.url("/rss")}])
+    # "&nbsp;" between the words is a space, so the keyword matches; "&quot;" is a quote
+    assert [(d.url, d.title_hint) for d in kept] == [
+        ("https://www.local.example.kr/news/201", '세종 스마트 시티 "2단계" 착수')]
+    # a lone "<" is text, not the start of a tag that swallows the rest of the title
+    assert every[1].title_hint == "예산 1 < 2 조원 논란"
 
 
 def test_atom_feed_uses_the_alternate_link_and_updated(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ The bad item is recorded with its outcome and reason; the good ones around it ar
 from __future__ import annotations
 
 import os
+import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,9 @@ from pipelines import stages
 from pipelines import warehouse as wh
 from pipelines.fetch import FETCH_OUTCOMES, discover, fetch_all, safety
 from pipelines.fetch.crawler import Crawler
-from pipelines.fetch.feeds import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, FeedError, parse_feed, parse_sitemap
+from pipelines.fetch.feeds import (
+    MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, FeedError, matches_keywords, parse_feed, parse_sitemap,
+)
 from pipelines.sources.config import CrawlPolicy, SourcesConfig, load_sources
 from tests.support.http_server import html, serve, text
 
@@ -241,6 +244,19 @@ def test_titles_and_summaries_are_capped() -> None:
            f'<item><title>ok</title><link>https://a.example/{"x" * 10_000}</link></item></channel></rss>')
     [entry] = parse_feed(doc.encode("utf-8"), "https://a.example/")
     assert len(entry.title) == MAX_TITLE_CHARS and len(entry.summary) == MAX_SUMMARY_CHARS
+
+
+def test_deeply_nested_markup_in_a_feed_title_is_read_in_bounded_time() -> None:
+    # 1,000,000 escaped <div> open at once: lexbor on all of it takes minutes (elements x depth); only the
+    # first MAX_MARKUP_CHARS characters are parsed, so the title is read at once, empty but not an error
+    nested = "&lt;div&gt;" * 1_000_000
+    doc = (f'<rss version="2.0"><channel><item><title>{nested}스마트시티</title><description>{nested}</description>'
+           '<link>https://a.example/1</link></item></channel></rss>')
+    started = time.process_time()
+    [entry] = parse_feed(doc.encode("utf-8"), "https://a.example/")
+    assert matches_keywords(("스마트시티",), entry.title, entry.summary) is False
+    assert time.process_time() - started < 5.0
+    assert entry.title is None and entry.url == "https://a.example/1"
 
 
 def test_a_utf16_entity_feed_through_discover_is_a_feed_error_and_the_other_source_goes_on(tmp_path: Path) -> None:

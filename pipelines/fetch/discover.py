@@ -4,8 +4,8 @@ Each source is read on its own; one that fails is recorded as a `FetchResult` fo
 the others go on:
 
 * ``html_dir`` -- every ``*.html`` / ``*.htm`` file under the folder (recursive, sorted by relative
-  path; symlinked sub-folders are not entered). The page's URL is its ``<link rel="canonical">`` (a
-  cheap regex over the file's first 64 KB, the only bytes discovery reads; only an absolute http(s)
+  path; symlinked sub-folders are not entered). The page's URL is its ``<link rel="canonical">`` (read
+  by selectolax from the file's first 64 KB, the only bytes discovery reads; only an absolute http(s)
   href counts), else the file's ``file:`` URI; `discovered_via` is always the file's ``file:`` URI
   (file names that are not UTF-8 are kept byte for byte, percent-encoded). The fetch stage reads the
   whole file (`read_html_page`), never the network. Rules for a file (`open_html_file`), at discovery
@@ -30,14 +30,14 @@ document order breaking ties -- and one `too_large` row for the source says how 
 from __future__ import annotations
 
 import asyncio
-import html
 import os
-import re
 import stat
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.fetch.body import BodyDecodeError, BodyTooLarge, gunzip_bounded
 from pipelines.basics import sha256_hex, utcnow
@@ -52,8 +52,6 @@ CANONICAL_SCAN_BYTES = 64 * 1024
 MAX_SITEMAP_DEPTH = 3
 MAX_SITEMAPS = 500
 
-_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(rb"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
 class _Found:
@@ -107,22 +105,26 @@ def shown(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def _href_text(raw: bytes) -> str:
+def _href_text(value: str) -> str:
+    """An href read from the page's bytes taken one char per byte (latin-1): those bytes as UTF-8 text, or, when
+    they are not UTF-8 (an EUC-KR page), percent-encoded as they are. Characters from character references
+    (code points above 255) are UTF-8."""
+    raw = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("utf-8") for c in value)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = quote(raw, safe="/:?#[]@!$&'()*+,;=%~")
-    return html.unescape(text).strip()
+    return text.strip()
 
 
 def find_canonical(page: bytes) -> str | None:
-    """The absolute http(s) href of the first <link rel="canonical"> in the page's first 64 KB."""
-    for tag in _LINK_TAG.finditer(page[:CANONICAL_SCAN_BYTES]):
-        attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
-                 for m in _ATTR.finditer(tag.group(0))}
-        rel = attrs.get(b"rel", b"").decode("ascii", errors="replace").lower().split()
-        if "canonical" in rel and attrs.get(b"href"):
-            href = _href_text(attrs[b"href"])
+    """The absolute http(s) href of the first <link rel="canonical"> in the page's first 64 KB, as an HTML
+    parser (selectolax/Lexbor) reads it: a link inside a comment, a script or an attribute value is not one.
+    The bytes are handed over as latin-1 so no charset guess can change an href's bytes."""
+    tree = LexborHTMLParser(page[:CANONICAL_SCAN_BYTES].decode("latin-1"))
+    for node in tree.css("link[rel]"):
+        if "canonical" in (node.attributes.get("rel") or "").lower().split():
+            href = _href_text(node.attributes.get("href") or "")
             return href if is_fetchable(href) else None
     return None
 

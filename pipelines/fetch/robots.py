@@ -2,7 +2,10 @@
 
 * The file is fetched at ``scheme://host[:port]/robots.txt`` with the same client, address rules,
   timeouts, retries and politeness as any page (up to 5 redirects, at most 512 KiB read).
-* 2xx: parsed with urllib.robotparser and asked with our User-Agent.
+* 2xx: decoded as UTF-8 (a BOM dropped, bad bytes replaced), parsed with `protego` (RFC 9309 rules:
+  `*` and `$` patterns, the longest matching Allow/Disallow wins and an equal-length tie allows,
+  the group naming our product token replaces the `*` group, paths case-sensitive, percent-encoding
+  normalised) and asked with our product token (the User-Agent up to its first "/" or space).
 * 4xx (404, 410, 401, 403, ...): the file is "unavailable" -> everything is allowed (RFC 9309 2.3.1.3).
 * 5xx and 429 (after the policy's retries): "unreachable" -> everything is DISALLOWED for this run
   (RFC 9309 2.3.1.4); pages on the origin end as `robots_disallowed` with an error that says so.
@@ -21,7 +24,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 MAX_ROBOTS_BYTES = 512 * 1024
 MAX_CRAWL_DELAY_S = 10.0
@@ -32,7 +36,7 @@ class RobotsRules:
     """What one origin's robots.txt lets us do."""
 
     origin: str
-    parser: RobotFileParser | None = None  # None with allow_all/deny_reason: no file to ask
+    parser: Protego | None = None  # None with allow_all/deny_reason: no file to ask
     allow_all: bool = False
     deny_reason: str | None = None  # set: everything disallowed (unreachable robots.txt)
     failure_outcome: str | None = None  # set: the robots fetch failed on the network
@@ -45,9 +49,17 @@ class RobotsRules:
             return self.deny_reason
         if self.allow_all or self.parser is None:
             return None
-        if self.parser.can_fetch(user_agent, url):
+        token = product_token(user_agent)
+        if self.parser.can_fetch(url, token):
             return None
-        return f"robots.txt disallows {url} for {user_agent.split('/', 1)[0]}"
+        return f"robots.txt disallows {url} for {token}"
+
+
+def product_token(user_agent: str) -> str:
+    """The product name of a User-Agent (``kr-smartcity-news/0.1 (+https://...)`` -> ``kr-smartcity-news``):
+    robots.txt groups are matched against it, never against the version or the comment."""
+    parts = user_agent.strip().split("/", 1)[0].split()
+    return parts[0] if parts else ""
 
 
 def origin_of(url: str) -> str:
@@ -60,10 +72,8 @@ def robots_url(url: str) -> str:
 
 
 def parse_robots(origin: str, body: bytes, user_agent: str) -> RobotsRules:
-    parser = RobotFileParser(f"{origin}/robots.txt")
-    parser.parse(body.decode("utf-8", errors="replace").splitlines())
-    parser.modified()  # can_fetch() answers False until the parser thinks it has been read
-    delay = parser.crawl_delay(user_agent)
+    parser = Protego.parse(body.decode("utf-8-sig", errors="replace"))
+    delay = parser.crawl_delay(product_token(user_agent))
     crawl_delay = min(float(delay), MAX_CRAWL_DELAY_S) if delay else None
     return RobotsRules(origin=origin, parser=parser, crawl_delay_s=crawl_delay)
 
