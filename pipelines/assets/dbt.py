@@ -16,6 +16,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from .. import progress
 from .. import warehouse as wh
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
@@ -126,6 +127,12 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         built = wh.built_signatures(con) if _has_build_state(con) else {}
     current[PROJECT_KEY] = project_signature(manifest)
     changed = plan_build(current, built, config.full_build)
+    selected = set(context.selected_asset_keys)
+    bar = progress.current()
+    building = set(_nodes(manifest)) if changed is None else downstream_of(manifest, changed)
+    to_build = [uid for uid, props in _nodes(manifest).items()
+                if uid in building and translator.get_asset_key(props) in selected]
+    bar.start("dbt", total=len(to_build))
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
     if changed is None:
@@ -154,7 +161,6 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         context.log.warning(f"dbt {f}: it keeps its last build; the next run rebuilds it")
     # a model dbt skipped keeps its last build: said as an output (status kept), like a reused one, so what depends
     # on it (the snapshot, the mart checks) still runs
-    selected = set(context.selected_asset_keys)
     nodes = _nodes(manifest)
     for uid, _f in skipped:
         key = translator.get_asset_key(nodes[uid]) if uid in nodes else None
@@ -163,6 +169,14 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
                                     metadata={"status": "kept: skipped by a failed severity-error test upstream",
                                               "rebuilt": False}))
     dbt_seconds = round(time.perf_counter() - started, 3)
+    checks = [e for e in events if isinstance(e, dg.AssetCheckResult)]
+    warned = sum(1 for e in checks if not e.passed and e.severity == dg.AssetCheckSeverity.WARN)
+    failed_checks = sum(1 for e in checks if not e.passed) - warned
+    reused = sum(1 for props in nodes.values() if translator.get_asset_key(props) in selected) - len(to_build)
+    bar.finish("dbt", f"{len(to_build) - len(failures) - len(skipped)}/{len(to_build)} models and seeds built"
+                      + (f" ({reused} unchanged, reused)" if reused > 0 else "")
+                      + f", {len(checks)} tests ({warned} warned, {failed_checks} failed)"
+                      + (f", {len(failures)} failed, {len(skipped)} skipped" if failures or skipped else ""))
     for e in with_row_counts(events, warehouse):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
@@ -182,7 +196,12 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
     and never fails the step: the marts were built, so they are published with the check results beside them.
     A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    events = list(invocation.stream())
+    bar = progress.current()
+    events = []
+    for e in invocation.stream():
+        events.append(e)
+        if isinstance(e, dg.Output):  # a model or seed dbt has just built
+            bar.advance("dbt")
     failures += build_failures(invocation)
     return events
 
