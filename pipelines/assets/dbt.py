@@ -5,6 +5,7 @@ raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging /
 reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from .. import progress
 from .. import warehouse as wh
 from ..resources import WAREHOUSE_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR, load_settings
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -37,7 +38,70 @@ def dbt_layer(props: Mapping[str, Any]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- column types
+# dbt's manifest has the columns' names and descriptions (the yml files) but no types (no `data_type` is declared,
+# contracts are not enforced). The types come from DuckDB, where the models are built: on every materialisation
+# (after dbt is done, from the warehouse) and on the asset definitions (from the published snapshot, when a run
+# has published one; before that a column's type is '?', as dagster-dbt shows it).
+
+COLUMN_SCHEMA = "dagster/column_schema"  # the key the UI's Columns tab reads (TableMetadataSet.column_schema)
+
+
+def column_types(con: Any, schemas: tuple[str, ...] = (*LAYERS, "reference")) -> dict[tuple[str, str], dict[str, str]]:
+    """{(schema, table): {column: DuckDB type}} of the built relations in `schemas`, in column order."""
+    rows = con.execute(f"""
+        select table_schema, table_name, column_name, data_type from information_schema.columns
+        where table_schema in ({", ".join("?" for _ in schemas)})
+        order by table_schema, table_name, ordinal_position
+    """, list(schemas)).fetchall()
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for schema, table, column, data_type in rows:
+        out.setdefault((schema, table), {})[column] = data_type
+    return out
+
+
+def typed_column_schema(columns: Mapping[str, Mapping[str, Any]], types: Mapping[str, str]) -> dg.TableSchema | None:
+    """The documented columns (description, tags) with their type (declared `data_type`, else DuckDB's), then the
+    columns DuckDB has that the yml does not document."""
+    cols = [dg.TableColumn(name=name, type=info.get("data_type") or types.get(name) or "?",
+                           description=info.get("description") or None,
+                           tags={t: "" for t in info.get("tags", [])})
+            for name, info in columns.items()]
+    cols += [dg.TableColumn(name=name, type=t) for name, t in types.items() if name not in columns]
+    return dg.TableSchema(columns=cols) if cols else None
+
+
+@functools.lru_cache(maxsize=1)
+def published_column_types() -> dict[tuple[str, str], dict[str, str]]:
+    """column_types() of the published snapshot of NEWS_WAREHOUSE ({} when there is none or it cannot be read)."""
+    from ..publish import published_path
+
+    snapshot = published_path(load_settings().warehouse_path)
+    if not snapshot.exists():
+        return {}
+    try:
+        import duckdb
+
+        con = duckdb.connect(str(snapshot), read_only=True)
+        try:
+            return column_types(con)
+        finally:
+            con.close()
+    except Exception:  # noqa: BLE001 - types are a nicety: never stop the definitions from loading
+        return {}
+
+
 class NewsDbtTranslator(DagsterDbtTranslator):
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        metadata = dict(super().get_metadata(dbt_resource_props))
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            relation = (dbt_resource_props.get("schema"), dbt_resource_props.get("alias") or dbt_resource_props["name"])
+            schema = typed_column_schema(dbt_resource_props.get("columns") or {},
+                                         published_column_types().get(relation, {}))
+            if schema is not None:
+                metadata[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(schema)
+        return metadata
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         layer = dbt_layer(dbt_resource_props) if dbt_resource_props["resource_type"] != "source" else None
         if layer:
@@ -177,7 +241,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
                       + (f" ({reused} unchanged, reused)" if reused > 0 else "")
                       + f", {len(checks)} tests ({warned} warned, {failed_checks} failed)"
                       + (f", {len(failures)} failed, {len(skipped)} skipped" if failures or skipped else ""))
-    for e in with_row_counts(events, warehouse):
+    for e in with_row_counts(events, warehouse, manifest):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
                                  "rebuilt_tables": ", ".join(changed) if changed is not None else "all",
@@ -299,9 +363,12 @@ def relation_of(event: Any) -> str | None:
     return text if isinstance(text, str) and text.count(".") == 2 else None
 
 
-def with_row_counts(events: list[Any], warehouse: WarehouseResource) -> Iterator[Any]:
+def with_row_counts(events: list[Any], warehouse: WarehouseResource,
+                    manifest: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """Each built model's output with its row count and its columns' types (from the warehouse, after dbt)."""
     relations = {relation_of(e) for e in events if isinstance(e, dg.Output)} - {None}
     counts: dict[str, int] = {}
+    types: dict[tuple[str, str], dict[str, str]] = {}
     if relations:
         with warehouse.connect(read_only=True) as con:
             for rel in relations:
@@ -310,8 +377,19 @@ def with_row_counts(events: list[Any], warehouse: WarehouseResource) -> Iterator
                     counts[rel] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
                 except Exception:  # noqa: BLE001 - a model that failed to build has no table to count
                     continue
+            try:
+                types = column_types(con)
+            except Exception:  # noqa: BLE001 - types are a nicety
+                types = {}
+    nodes = (manifest or {}).get("nodes", {})
     for e in events:
         rel = relation_of(e) if isinstance(e, dg.Output) else None
         if rel in counts:
-            e = e.with_metadata({**e.metadata, "dagster/row_count": counts[rel]})
+            extra: dict[str, Any] = {"dagster/row_count": counts[rel]}
+            _db, schema, table = rel.split(".")
+            uid = getattr(e.metadata.get("unique_id"), "value", e.metadata.get("unique_id"))
+            typed = typed_column_schema((nodes.get(uid) or {}).get("columns") or {}, types.get((schema, table), {}))
+            if typed is not None:
+                extra[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(typed)
+            e = e.with_metadata({**e.metadata, **extra})
         yield e
