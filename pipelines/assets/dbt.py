@@ -357,24 +357,35 @@ def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events:
             if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
 
 
-def relation_of(event: Any) -> str | None:
-    value = event.metadata.get("dagster/relation_identifier") if hasattr(event, "metadata") else None
-    text = getattr(value, "value", value)
-    return text if isinstance(text, str) and text.count(".") == 2 else None
+def _meta(event: Any, key: str) -> Any:
+    value = event.metadata.get(key) if hasattr(event, "metadata") else None
+    return getattr(value, "value", value)
+
+
+def relation_of(event: Any, manifest: Mapping[str, Any] | None = None) -> tuple[str, str] | None:
+    """(schema, table) of a built model's output: from dagster-dbt's relation identifier when it sets one, else
+    from the manifest node its `unique_id` names (dagster-dbt 0.29 sets only the latter on `dbt build` outputs)."""
+    text = _meta(event, "dagster/relation_identifier")
+    if isinstance(text, str) and text.count(".") == 2:
+        _db, schema, table = text.split(".")
+        return schema.strip('"'), table.strip('"')
+    node = (manifest or {}).get("nodes", {}).get(_meta(event, "unique_id"))
+    if node and node.get("schema"):
+        return node["schema"], node.get("alias") or node["name"]
+    return None
 
 
 def with_row_counts(events: list[Any], warehouse: WarehouseResource,
                     manifest: Mapping[str, Any] | None = None) -> Iterator[Any]:
     """Each built model's output with its row count and its columns' types (from the warehouse, after dbt)."""
-    relations = {relation_of(e) for e in events if isinstance(e, dg.Output)} - {None}
-    counts: dict[str, int] = {}
+    relations = {relation_of(e, manifest) for e in events if isinstance(e, dg.Output)} - {None}
+    counts: dict[tuple[str, str], int] = {}
     types: dict[tuple[str, str], dict[str, str]] = {}
     if relations:
         with warehouse.connect(read_only=True) as con:
-            for rel in relations:
-                _db, schema, table = rel.split(".")
+            for schema, table in relations:
                 try:
-                    counts[rel] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                    counts[(schema, table)] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
                 except Exception:  # noqa: BLE001 - a model that failed to build has no table to count
                     continue
             try:
@@ -383,12 +394,11 @@ def with_row_counts(events: list[Any], warehouse: WarehouseResource,
                 types = {}
     nodes = (manifest or {}).get("nodes", {})
     for e in events:
-        rel = relation_of(e) if isinstance(e, dg.Output) else None
+        rel = relation_of(e, manifest) if isinstance(e, dg.Output) else None
         if rel in counts:
             extra: dict[str, Any] = {"dagster/row_count": counts[rel]}
-            _db, schema, table = rel.split(".")
-            uid = getattr(e.metadata.get("unique_id"), "value", e.metadata.get("unique_id"))
-            typed = typed_column_schema((nodes.get(uid) or {}).get("columns") or {}, types.get((schema, table), {}))
+            typed = typed_column_schema((nodes.get(_meta(e, "unique_id")) or {}).get("columns") or {},
+                                        types.get(rel, {}))
             if typed is not None:
                 extra[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(typed)
             e = e.with_metadata({**e.metadata, **extra})
