@@ -1,8 +1,10 @@
 """Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
 
 prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
-run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
-                 print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
+run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE,
+                 showing each stage's progress (bars on a terminal, one plain line per stage otherwise), then a summary:
+                 what this run did, the totals with what it added (+N), failed sources, checks; after a failed run the
+                 cause on one line and the last good (published) totals, labelled as such
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
 export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
 report           write a self-contained static HTML report (charts, latest articles, data quality)
@@ -190,6 +192,8 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
     console = sys.stderr
     before = totals_or_none(settings.warehouse_path)  # for "what this run added" (no writer runs: pools waited)
     print(f"nightly_refresh: news days {window.describe()} (run {run_id})", flush=True)
+    if os.environ.get("NEWS_EXECUTOR", "in_process") != "in_process":
+        print("  (steps run in their own processes: no progress per stage, the summary follows the run)", flush=True)
     from . import progress
     from .console import console_progress
 
