@@ -44,8 +44,10 @@ test-fast: dbt-parse
 eval: dbt-parse
 	@$(PY) -m evaluation.dev $(EVAL_ARGS)
 
+# `dg dev` (dagster-dg-cli; `dagster dev` is superseded) on the workspace file, started from $(DAGSTER_HOME): the
+# instance config make copied there is the one used, and no dagster.yaml in the working folder is left unused
 ui: dbt-parse
-	@$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@cd "$(DAGSTER_HOME)" && $(abspath $(VENV))/bin/dg dev -w $(abspath workspace.yaml) -h 127.0.0.1 -p 3000
 
 # the marts as Parquet + CSV (UTF-8 BOM, for Excel) in export/ (after make run)
 export: $(STAMP)

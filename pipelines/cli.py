@@ -1,8 +1,10 @@
 """Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
 
 prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
-run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE, and
-                 print a summary (pages read, articles, budgets, events, partnerships, checks passed/failed)
+run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE,
+                 showing each stage's progress (bars on a terminal, one plain line per stage otherwise), then a summary:
+                 what this run did, the totals with what it added (+N), failed sources, checks; after a failed run the
+                 cause on one line and the last good (published) totals, labelled as such
 dbt-build-check  land the demo corpus in a temporary warehouse and run `dbt build` (models + data tests)
 export           write the marts as Parquet and as CSV with a UTF-8 BOM (Excel) to --out
 report           write a self-contained static HTML report (charts, latest articles, data quality)
@@ -21,7 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, load_settings
+from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, executor_name, load_settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 # the console shows warnings and errors; every event is still in the Dagster instance (make ui)
@@ -64,25 +66,78 @@ def prepare(force: bool = False) -> None:
                        env=_dbt_env(), check=True, cwd=DBT_PROJECT_DIR)
 
 
-def summarize(warehouse: Path) -> dict[str, int]:
+TOTALS = {
+    "articles": "select count(*) from marts.dim_articles",
+    "budgets": "select count(*) from marts.fct_budgets",
+    "events": "select count(*) from marts.fct_events",
+    "partnerships": "select count(distinct partnership_id) from marts.fct_partnerships",
+    "partnership_members": "select count(*) from marts.fct_partnerships",
+    "organizations": "select count(*) from marts.dim_organizations",
+}
+
+
+def summarize(warehouse: Path, run_id: str | None = None) -> dict[str, int]:
+    """The marts' totals, and pages_read: the fetches of run `run_id` (default: the newest run)."""
     import duckdb
 
     from .warehouse import LATEST_RUN_ID_SQL
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        q = {
-            "pages_read": f"select count(*) from marts.fct_fetches where run_id = ({LATEST_RUN_ID_SQL})",
-            "articles": "select count(*) from marts.dim_articles",
-            "budgets": "select count(*) from marts.fct_budgets",
-            "events": "select count(*) from marts.fct_events",
-            "partnerships": "select count(distinct partnership_id) from marts.fct_partnerships",
-            "partnership_members": "select count(*) from marts.fct_partnerships",
-            "organizations": "select count(*) from marts.dim_organizations",
-        }
-        return {k: con.execute(v).fetchone()[0] for k, v in q.items()}
+        run = "?" if run_id else f"({LATEST_RUN_ID_SQL})"
+        out = {"pages_read": con.execute(f"select count(*) from raw.fetch_log where run_id = {run} and outcome "
+                                         f"<> 'feed_error'", [run_id] if run_id else []).fetchone()[0]}
+        return out | {k: con.execute(v).fetchone()[0] for k, v in TOTALS.items()}
     finally:
         con.close()
+
+
+def totals_or_none(warehouse: Path) -> dict[str, int] | None:
+    """The marts' totals of a warehouse file, None when it has none (no file, no marts yet, locked)."""
+    if not warehouse.exists():
+        return None
+    try:
+        return summarize(warehouse)
+    except Exception:  # noqa: BLE001 - no marts yet (first run), or another process holds the file
+        return None
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n >= 0 else str(n)
+
+
+def run_facts(result: object) -> dict[str, int]:
+    """What the run did, from its raw assets' materialisation metadata (absent: the step did not get there)."""
+    wanted = {
+        "raw/discovered_urls": {"dagster/row_count": "urls", "new_urls": "urls_new"},
+        "raw/pages": {"new_pages": "pages_new", "updated_pages": "pages_changed", "not_modified": "not_modified"},
+        "raw/fetch_log": {"requests_this_run": "requests"},
+        "raw/articles": {"new_articles": "articles_new", "updated_articles": "articles_updated"},
+        "raw/sentences": {"articles_extracted_this_run": "articles_extracted"},
+    }
+    out: dict[str, int] = {}
+    for ev in result.get_asset_materialization_events():  # type: ignore[attr-defined]
+        mat = ev.event_specific_data.materialization
+        for meta_key, name in wanted.get(mat.asset_key.to_user_string(), {}).items():
+            value = mat.metadata.get(meta_key)
+            if value is not None:
+                out[name] = int(getattr(value, "value", value))
+    return out
+
+
+def describe_run(facts: dict[str, int]) -> str:
+    """One line: what this run did (as far as it got)."""
+    parts = []
+    if "urls" in facts:
+        parts.append(f"{facts['urls']} URLs listed ({facts.get('urls_new', 0)} new)")
+    if "requests" in facts:
+        parts.append(f"{facts['requests']} fetched ({facts.get('pages_new', 0)} new pages, "
+                     f"{facts.get('pages_changed', 0)} changed, {facts.get('not_modified', 0)} not modified)")
+    if "articles_new" in facts:
+        parts.append(f"{facts['articles_new']} new articles, {facts.get('articles_updated', 0)} updated")
+    if "articles_extracted" in facts:
+        parts.append(f"{facts['articles_extracted']} articles extracted")
+    return "; ".join(parts) or "nothing landed"
 
 
 def root_cause(err: object) -> str:
@@ -136,9 +191,18 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
     run_id = str(uuid.uuid4())
     tags = {**partition.pop("tags", {}), **process_tags()}
     console = sys.stderr
-    # Dagster's and dbt's own lines (tracebacks included) go to the log file; the console gets the summary
-    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
-            contextlib.redirect_stderr(log), \
+    before = totals_or_none(settings.warehouse_path)  # for "what this run added" (no writer runs: pools waited)
+    print(f"nightly_refresh: news days {window.describe()} (run {run_id})", flush=True)
+    if executor_name() != "in_process":
+        print("  (steps run in their own processes: no progress per stage, the summary follows the run)", flush=True)
+    from . import progress
+    from .console import console_progress
+
+    out = sys.stdout
+    # Dagster's and dbt's own lines (tracebacks included) go to the log file; the console gets the live progress
+    # of each stage (pipelines/progress.py) and the summary
+    with open(log_path, "w", encoding="utf-8") as log, console_progress(out) as sink, \
+            progress.listening(sink), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), \
             StopGuard(instance, run_id, say=lambda m: print(m, file=console, flush=True)) as guard:
         run_config = dict(QUIET_RUN_CONFIG)
         if full_build:
@@ -168,31 +232,83 @@ def run_nightly(first_day: str | None = None, last_day: str | None = None, full_
     if result.success and check_errors:
         verdict += f" ({check_errors} check(s) of severity error failed; the marts were built and published)"
     print(f"nightly_refresh {verdict} in {wall:.1f} s  (run {result.run_id})")
+    if not result.success:  # the cause first, one line per failed step (tracebacks in the log file)
+        for ev in result.all_events:
+            if ev.is_step_failure:
+                print(f"  cause        : step {ev.step_key} failed: {root_cause(ev.step_failure_data.error)}")
     print(f"  news days    : {window.describe()}")
     print(f"  sources file : {settings.sources_path}")
     print(f"  warehouse    : {settings.warehouse_path}")
     print(f"  dbt log      : {log_path}")
-    if result.success or settings.warehouse_path.exists():
-        try:
-            s = summarize(settings.warehouse_path)
-            print(f"  pages read   : {s['pages_read']}")
-            print(f"  articles     : {s['articles']}")
-            print(f"  budgets      : {s['budgets']}")
-            print(f"  events       : {s['events']}")
-            print(f"  partnerships : {s['partnerships']} ({s['partnership_members']} members, "
-                  f"{s['organizations']} organisations)")
-        except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
-            print(f"  (no summary: {exc})")
+    try:
+        print(f"  this run     : {describe_run(run_facts(result))}")
+        for name, why in failed_sources_of_run(settings.warehouse_path, result.run_id).items():
+            print(f"  failed source: {name}: {why}")
+    except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
+        print(f"  (no account of this run: {exc})")
+    if result.success:
+        print_totals(settings.warehouse_path, result.run_id, before, run_facts(result))
+    else:
+        print_last_good(settings.warehouse_path)
     print(f"  checks       : {passed} passed, {warned} warned, {check_errors} failed")
     for c in failed:
         sev = getattr(c.severity, "value", c.severity)
         print(f"    - {c.asset_key.to_user_string()} {c.check_name} ({sev})")
     if not result.success:
-        for ev in result.all_events:
-            if ev.is_step_failure:
-                print(f"  step {ev.step_key} failed: {root_cause(ev.step_failure_data.error)}")
         print(f"  (tracebacks: {log_path})")
     return 0 if ok else 1
+
+
+def failed_sources_of_run(warehouse: Path, run_id: str) -> dict[str, str]:
+    """The sources that failed in this run, with the reason (pipelines/stages.py: DELIVERED)."""
+    import duckdb
+
+    from .stages import failed_sources_of
+
+    if not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return failed_sources_of(con, run_id)
+    finally:
+        con.close()
+
+
+def print_totals(warehouse: Path, run_id: str, before: dict[str, int] | None, facts: dict[str, int]) -> None:
+    """The marts' totals after a run that built them, each with what this run changed (+N / -N)."""
+    try:
+        s = summarize(warehouse, run_id)
+    except Exception as exc:  # noqa: BLE001 - the summary must not hide the run's own outcome
+        print(f"  (no summary: {exc})")
+        return
+    base = before or {k: 0 for k in s}
+
+    def delta(key: str) -> str:
+        return _signed(s[key] - base.get(key, 0))
+
+    print(f"  pages read   : {s['pages_read']}")
+    print(f"  articles     : {s['articles']}  ({delta('articles')}, {facts.get('articles_updated', 0)} updated)")
+    print(f"  budgets      : {s['budgets']}  ({delta('budgets')})")
+    print(f"  events       : {s['events']}  ({delta('events')})")
+    print(f"  partnerships : {s['partnerships']} ({s['partnership_members']} members, "
+          f"{s['organizations']} organisations)  ({delta('partnerships')})")
+
+
+def print_last_good(warehouse: Path) -> None:
+    """After a failed run: not the warehouse's totals as if fresh, but the last published (good) state, labelled."""
+    from datetime import datetime, timezone
+
+    from .publish import published_path
+
+    snapshot = published_path(warehouse)
+    good = totals_or_none(snapshot)
+    if good is None:
+        print("  marts        : not refreshed by this run; no run has published them yet")
+        return
+    at = datetime.fromtimestamp(snapshot.stat().st_mtime, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"  marts        : not refreshed by this run; last good totals (published {at}): "
+          f"{good['articles']} articles, {good['budgets']} budgets, {good['events']} events, "
+          f"{good['partnerships']} partnerships")
 
 
 def dbt_build_check() -> int:

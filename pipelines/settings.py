@@ -121,6 +121,11 @@ def stop_grace_s(environ: Mapping[str, str] | None = None) -> float:
     return float(_env(environ).get("NEWS_STOP_GRACE_S", DEFAULT_STOP_GRACE_S))
 
 
+def dumb_terminal(environ: Mapping[str, str] | None = None) -> bool:
+    """TERM=dumb: a terminal that draws no bars (Emacs shells, some CI consoles)."""
+    return _env(environ).get("TERM") == "dumb"
+
+
 @contextmanager
 def dbt_warehouse_env(warehouse: Path | str) -> Iterator[None]:
     """NEWS_WAREHOUSE = `warehouse` while dbt runs, then as it was. dbt reads the path from the environment

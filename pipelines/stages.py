@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from . import parallel
+from . import parallel, progress
 from . import warehouse as wh
 from .fetch.types import Discovered, FetchResult
 from .days import DayWindow
@@ -46,11 +46,44 @@ class AllSourcesFailed(RuntimeError):
     """Every source of the sources file failed: the run must fail, saying so."""
 
 
+# A source *delivered* in a run when at least one of its URLs was fetched (`ok`: new, changed or the same bytes)
+# or confirmed unchanged (`not_modified`, a 304). A source that delivered nothing while something of it failed
+# (its feed, or every URL it listed: DNS, refused address, connection, HTTP errors …) is a *failed source*.
+DELIVERED = ("ok", "not_modified")
+
+
 @dataclass
 class StageReport:
     counts: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    failed_sources: dict[str, str] = field(default_factory=dict)  # name -> why (see DELIVERED)
+
+
+def failed_sources_of(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
+    """The sources that failed in run `run_id` (see DELIVERED), each with its reason on one line, from the
+    run's raw.fetch_log rows (feed failures of the discover stage and the fetches of the fetch stage)."""
+    rows = con.execute("""
+        select source_name, outcome, count(*) as n, arg_min(url || ': ' || coalesce(error, outcome), url) as first
+        from raw.fetch_log where run_id = ? group by source_name, outcome order by source_name, n desc, outcome
+    """, [run_id]).fetchall()
+    by_source: dict[str, list[tuple[str, int, str]]] = {}
+    for name, outcome, n, first in rows:
+        by_source.setdefault(name, []).append((outcome, n, first))
+    out = {}
+    for name, outcomes in by_source.items():
+        if any(o in DELIVERED for o, _, _ in outcomes):
+            continue
+        total = sum(n for _, n, _ in outcomes)
+        what = ", ".join(f"{n} {o}" for o, n, _ in outcomes)
+        example = " ".join(outcomes[0][2].split())[:200]
+        out[name] = f"nothing delivered, {progress.plural(total, 'request')} failed ({what}; e.g. {example})"
+    return out
+
+
+def raise_if_every_source_failed(config: SourcesConfig, failed: dict[str, str]) -> None:
+    if config.sources and all(s.name in failed for s in config.sources):
+        raise AllSourcesFailed("every source failed: " + "; ".join(f"{k}: {v}" for k, v in sorted(failed.items())))
 
 
 # ---------------------------------------------------------------- discover
@@ -61,6 +94,8 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
     from .fetch import discover
 
     now = now or wh.utcnow()
+    bar = progress.current()
+    bar.start("discover", total=len(config.sources))
     items, failures = discover(config, now=now, robots=robots_cache(run_id))
     outside = Counter()
     if window is not None:
@@ -84,7 +119,11 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
                      "sources": len(config.sources), "sources_failed": len(failed_sources),
                      "listed_on_other_days": sum(outside.values())}
     report.errors = [f"{f.source_name}: {f.url}: {f.outcome}: {f.error}" for f in failures]
-    dead = [s.name for s in config.sources if s.name in failed_sources and per_source.get(s.name, 0) == 0]
+    dead = {s.name for s in config.sources if s.name in failed_sources and per_source.get(s.name, 0) == 0}
+    report.failed_sources = {k: v for k, v in failed_sources_of(con, run_id).items() if k in dead}
+    bar.finish("discover", f"{progress.plural(len(config.sources), 'source')} read, "
+                           f"{progress.plural(len(rows), 'URL')} ({report.counts['urls_new']} new, {stored} stored "
+                           f"before)" + (f", {len(dead)} failed: {', '.join(sorted(dead))}" if dead else ""))
     if config.sources and len(dead) == len(config.sources):
         raise AllSourcesFailed("every source failed: " + "; ".join(report.errors))
     return report
@@ -120,6 +159,8 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     report = StageReport()
     pending: list[FetchResult] = []
     totals: Counter[str] = Counter()
+    bar = progress.current()
+    bar.start("fetch", total=len(items))
     # the writes run on one writer thread while the event loop keeps fetching (one batch in flight at a time)
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch-writer")
     in_flight: list[Future] = []
@@ -142,6 +183,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
 
     def on_result(r: FetchResult) -> None:
         pending.append(r)
+        bar.advance("fetch", outcome=r.outcome)
         if len(pending) >= BATCH:
             flush()
 
@@ -158,7 +200,14 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
         report.by_source.setdefault(r.source_name, Counter())[r.outcome] += 1
     report.by_source = {k: dict(v) for k, v in report.by_source.items()}
     report.counts = {"requested": len(results), **{f"outcome_{k}": v for k, v in outcomes.items()}, **totals}
-    report.errors = [f"{r.url}: {r.outcome}: {r.error}" for r in results if r.outcome not in ("ok", "not_modified")]
+    report.errors = [f"{r.url}: {r.outcome}: {r.error}" for r in results if r.outcome not in DELIVERED]
+    # a source whose every URL failed delivered nothing: a failed source, like one whose feed failed
+    report.failed_sources = failed_sources_of(con, run_id)
+    report.counts["sources_failed"] = len(report.failed_sources)
+    said = " · ".join(f"{k} {v}" for k, v in outcomes.most_common())
+    bar.finish("fetch", f"{len(results)}/{len(items)} fetched" + (f": {said}" if said else "")
+               + (f"; failed: {', '.join(sorted(report.failed_sources))}" if report.failed_sources else ""))
+    raise_if_every_source_failed(config, report.failed_sources)
     return report
 
 
@@ -262,10 +311,13 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
     pages = ({**rec, "source_domains": domains.get(rec["source_name"], ())}
              for rec in wh.iter_pages(con, keys, WRITE_BATCH))
     pool = parallel.pool_for(len(keys))
+    bar = progress.current()
+    bar.start("parse", total=len(keys))
     try:
         results = parallel.flatten(parallel.map_chunks(_parse_chunk, pages, pool))
         for url, parsed, article in results:
             outcomes[parsed["outcome"]] += 1
+            bar.advance("parse", outcome=parsed["outcome"])
             parses.append(parsed)
             if article and article["article_key"] not in written:
                 # two URLs with one canonical URL: the newest fetch wins (pages come newest first)
@@ -288,6 +340,9 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
         wh.drop_orphan_mentions(con)
     report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()},
                      **{k: landed.get(k, 0) for k in ("articles_new", "articles_updated", "articles_same_body")}}
+    bar.finish("parse", f"{progress.plural(report.counts['parsed'], 'page')} parsed: "
+                        f"{report.counts['articles_new']} new articles, {report.counts['articles_updated']} updated"
+                        + "".join(f", {v} {k}" for k, v in sorted(outcomes.items()) if k != "article"))
     return report
 
 
@@ -354,9 +409,12 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
         batch.clear()
 
     pool = parallel.pool_for(len(keys))
+    bar = progress.current()
+    bar.start("extract", total=len(keys))
     try:
         results = parallel.flatten(parallel.map_chunks(_extract_chunk, wh.iter_articles(con, keys, batch_size), pool))
         for meta, rows, error in results:
+            bar.advance("extract", outcome="error" if error else "ok")
             if error:
                 report.errors.append(f"{meta['article_key']}: {error}")
                 wh.record_extract_errors(con, EXTRACTOR_VERSION, [(meta, error)])
@@ -377,4 +435,6 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
                      "articles_first_extracted": n - len(had_rows & extracted),
                      "articles_re_extracted": len(had_rows & extracted),
                      **{f"rows_{k}": v for k, v in totals.items()}}
+    bar.finish("extract", f"{progress.plural(n, 'article')} extracted ({len(had_rows & extracted)} again)"
+                          + (f", {len(failed)} failed" if failed else ""))
     return report

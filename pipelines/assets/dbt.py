@@ -5,6 +5,7 @@ raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging /
 reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
 """
 
+import functools
 import hashlib
 import json
 import time
@@ -15,9 +16,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from .. import progress
 from .. import warehouse as wh
 from ..resources import WAREHOUSE_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env
+from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env, load_settings
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -35,7 +37,70 @@ def dbt_layer(props: Mapping[str, Any]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- column types
+# dbt's manifest has the columns' names and descriptions (the yml files) but no types (no `data_type` is declared,
+# contracts are not enforced). The types come from DuckDB, where the models are built: on every materialisation
+# (after dbt is done, from the warehouse) and on the asset definitions (from the published snapshot, when a run
+# has published one; before that a column's type is '?', as dagster-dbt shows it).
+
+COLUMN_SCHEMA = "dagster/column_schema"  # the key the UI's Columns tab reads (TableMetadataSet.column_schema)
+
+
+def column_types(con: Any, schemas: tuple[str, ...] = (*LAYERS, "reference")) -> dict[tuple[str, str], dict[str, str]]:
+    """{(schema, table): {column: DuckDB type}} of the built relations in `schemas`, in column order."""
+    rows = con.execute(f"""
+        select table_schema, table_name, column_name, data_type from information_schema.columns
+        where table_schema in ({", ".join("?" for _ in schemas)})
+        order by table_schema, table_name, ordinal_position
+    """, list(schemas)).fetchall()
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for schema, table, column, data_type in rows:
+        out.setdefault((schema, table), {})[column] = data_type
+    return out
+
+
+def typed_column_schema(columns: Mapping[str, Mapping[str, Any]], types: Mapping[str, str]) -> dg.TableSchema | None:
+    """The documented columns (description, tags) with their type (declared `data_type`, else DuckDB's), then the
+    columns DuckDB has that the yml does not document."""
+    cols = [dg.TableColumn(name=name, type=info.get("data_type") or types.get(name) or "?",
+                           description=info.get("description") or None,
+                           tags={t: "" for t in info.get("tags", [])})
+            for name, info in columns.items()]
+    cols += [dg.TableColumn(name=name, type=t) for name, t in types.items() if name not in columns]
+    return dg.TableSchema(columns=cols) if cols else None
+
+
+@functools.lru_cache(maxsize=1)
+def published_column_types() -> dict[tuple[str, str], dict[str, str]]:
+    """column_types() of the published snapshot of NEWS_WAREHOUSE ({} when there is none or it cannot be read)."""
+    from ..publish import published_path
+
+    snapshot = published_path(load_settings().warehouse_path)
+    if not snapshot.exists():
+        return {}
+    try:
+        import duckdb
+
+        con = duckdb.connect(str(snapshot), read_only=True)
+        try:
+            return column_types(con)
+        finally:
+            con.close()
+    except Exception:  # noqa: BLE001 - types are a nicety: never stop the definitions from loading
+        return {}
+
+
 class NewsDbtTranslator(DagsterDbtTranslator):
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        metadata = dict(super().get_metadata(dbt_resource_props))
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            relation = (dbt_resource_props.get("schema"), dbt_resource_props.get("alias") or dbt_resource_props["name"])
+            schema = typed_column_schema(dbt_resource_props.get("columns") or {},
+                                         published_column_types().get(relation, {}))
+            if schema is not None:
+                metadata[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(schema)
+        return metadata
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         layer = dbt_layer(dbt_resource_props) if dbt_resource_props["resource_type"] != "source" else None
         if layer:
@@ -123,6 +188,12 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         built = wh.built_signatures(con) if _has_build_state(con) else {}
     current[PROJECT_KEY] = project_signature(manifest)
     changed = plan_build(current, built, config.full_build)
+    selected = set(context.selected_asset_keys)
+    bar = progress.current()
+    building = set(_nodes(manifest)) if changed is None else downstream_of(manifest, changed)
+    to_build = [uid for uid, props in _nodes(manifest).items()
+                if uid in building and translator.get_asset_key(props) in selected]
+    bar.start("dbt", total=len(to_build))
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml): this run's file, while dbt runs
@@ -153,7 +224,6 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         context.log.warning(f"dbt {f}: it keeps its last build; the next run rebuilds it")
     # a model dbt skipped keeps its last build: said as an output (status kept), like a reused one, so what depends
     # on it (the snapshot, the mart checks) still runs
-    selected = set(context.selected_asset_keys)
     nodes = _nodes(manifest)
     for uid, _f in skipped:
         key = translator.get_asset_key(nodes[uid]) if uid in nodes else None
@@ -162,7 +232,15 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
                                     metadata={"status": "kept: skipped by a failed severity-error test upstream",
                                               "rebuilt": False}))
     dbt_seconds = round(time.perf_counter() - started, 3)
-    for e in with_row_counts(events, warehouse):
+    checks = [e for e in events if isinstance(e, dg.AssetCheckResult)]
+    warned = sum(1 for e in checks if not e.passed and e.severity == dg.AssetCheckSeverity.WARN)
+    failed_checks = sum(1 for e in checks if not e.passed) - warned
+    reused = sum(1 for props in nodes.values() if translator.get_asset_key(props) in selected) - len(to_build)
+    bar.finish("dbt", f"{len(to_build) - len(failures) - len(skipped)}/{len(to_build)} models and seeds built"
+                      + (f" ({reused} unchanged, reused)" if reused > 0 else "")
+                      + f", {len(checks)} tests ({warned} warned, {failed_checks} failed)"
+                      + (f", {len(failures)} failed, {len(skipped)} skipped" if failures or skipped else ""))
+    for e in with_row_counts(events, warehouse, manifest):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
                                  "rebuilt_tables": ", ".join(changed) if changed is not None else "all",
@@ -181,7 +259,12 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
     and never fails the step: the marts were built, so they are published with the check results beside them.
     A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    events = list(invocation.stream())
+    bar = progress.current()
+    events = []
+    for e in invocation.stream():
+        events.append(e)
+        if isinstance(e, dg.Output):  # a model or seed dbt has just built
+            bar.advance("dbt")
     failures += build_failures(invocation)
     return events
 
@@ -273,25 +356,49 @@ def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events:
             if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
 
 
-def relation_of(event: Any) -> str | None:
-    value = event.metadata.get("dagster/relation_identifier") if hasattr(event, "metadata") else None
-    text = getattr(value, "value", value)
-    return text if isinstance(text, str) and text.count(".") == 2 else None
+def _meta(event: Any, key: str) -> Any:
+    value = event.metadata.get(key) if hasattr(event, "metadata") else None
+    return getattr(value, "value", value)
 
 
-def with_row_counts(events: list[Any], warehouse: WarehouseResource) -> Iterator[Any]:
-    relations = {relation_of(e) for e in events if isinstance(e, dg.Output)} - {None}
-    counts: dict[str, int] = {}
+def relation_of(event: Any, manifest: Mapping[str, Any] | None = None) -> tuple[str, str] | None:
+    """(schema, table) of a built model's output: from dagster-dbt's relation identifier when it sets one, else
+    from the manifest node its `unique_id` names (dagster-dbt 0.29 sets only the latter on `dbt build` outputs)."""
+    text = _meta(event, "dagster/relation_identifier")
+    if isinstance(text, str) and text.count(".") == 2:
+        _db, schema, table = text.split(".")
+        return schema.strip('"'), table.strip('"')
+    node = (manifest or {}).get("nodes", {}).get(_meta(event, "unique_id"))
+    if node and node.get("schema"):
+        return node["schema"], node.get("alias") or node["name"]
+    return None
+
+
+def with_row_counts(events: list[Any], warehouse: WarehouseResource,
+                    manifest: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """Each built model's output with its row count and its columns' types (from the warehouse, after dbt)."""
+    relations = {relation_of(e, manifest) for e in events if isinstance(e, dg.Output)} - {None}
+    counts: dict[tuple[str, str], int] = {}
+    types: dict[tuple[str, str], dict[str, str]] = {}
     if relations:
         with warehouse.connect(read_only=True) as con:
-            for rel in relations:
-                _db, schema, table = rel.split(".")
+            for schema, table in relations:
                 try:
-                    counts[rel] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                    counts[(schema, table)] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
                 except Exception:  # noqa: BLE001 - a model that failed to build has no table to count
                     continue
+            try:
+                types = column_types(con)
+            except Exception:  # noqa: BLE001 - types are a nicety
+                types = {}
+    nodes = (manifest or {}).get("nodes", {})
     for e in events:
-        rel = relation_of(e) if isinstance(e, dg.Output) else None
+        rel = relation_of(e, manifest) if isinstance(e, dg.Output) else None
         if rel in counts:
-            e = e.with_metadata({**e.metadata, "dagster/row_count": counts[rel]})
+            extra: dict[str, Any] = {"dagster/row_count": counts[rel]}
+            typed = typed_column_schema((nodes.get(_meta(e, "unique_id")) or {}).get("columns") or {},
+                                        types.get(rel, {}))
+            if typed is not None:
+                extra[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(typed)
+            e = e.with_metadata({**e.metadata, **extra})
         yield e

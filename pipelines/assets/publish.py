@@ -1,6 +1,7 @@
 """The analysts' read-only copy of the warehouse, published after the marts are built."""
 import dagster as dg
 
+from .. import progress
 from ..publish import publish_snapshot
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -19,5 +20,7 @@ from ..tables import MARTS
 def warehouse_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
     from pathlib import Path
 
+    progress.current().start("publish")
     target = publish_snapshot(Path(warehouse.path))
+    progress.current().finish("publish", str(target))
     return dg.MaterializeResult(metadata={"path": str(target), "bytes": target.stat().st_size})
