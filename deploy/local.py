@@ -167,7 +167,10 @@ def dagster_env(state: State, config: dict) -> dict[str, str]:
 def pg_bindir() -> Path | None:
     """DEPLOY_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin holding initdb (Debian's layout)."""
     if os.environ.get("DEPLOY_PG_BIN"):
-        return Path(os.environ["DEPLOY_PG_BIN"])
+        given = Path(os.environ["DEPLOY_PG_BIN"])
+        if not (given / "initdb").exists():
+            raise DeployError(f"DEPLOY_PG_BIN={given} holds no initdb")
+        return given
     found = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
     found.sort(key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
     return found[-1] if found else None

@@ -9,9 +9,12 @@ import os
 import shutil
 
 import dagster as dg
+import pytest
 
 from pipelines import runs
 from tests.support.paths import REPO
+
+pytestmark = pytest.mark.e2e  # spawns a process that imports Dagster (about 20 s)
 
 
 @dg.op
