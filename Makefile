@@ -10,7 +10,8 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean
+.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean \
+	deploy-local deploy-status deploy-stop test-deploy
 
 setup: $(STAMP)
 
@@ -48,6 +49,25 @@ eval: dbt-parse
 # instance config make copied there is the one used, and no dagster.yaml in the working folder is left unused
 ui: dbt-parse
 	@cd "$(DAGSTER_HOME)" && $(abspath $(VENV))/bin/dg dev -w $(abspath workspace.yaml) -h 127.0.0.1 -p 3000
+
+# Dagster as it runs in production, on 127.0.0.1 (deploy/, README "When one machine is not enough"): PostgreSQL
+# (Debian's server; apt-get installs `postgresql` when its binaries are missing and we are root), a gRPC code
+# server, dagster-webserver and dagster-daemon as separate processes, state and logs in deploy/.state
+# (DEPLOY_STATE=...; ports: DEPLOY_WEB_PORT / DEPLOY_CODE_SERVER_PORT / DEPLOY_PG_PORT, else free ones).
+# A second deploy-local reports what already runs; deploy-stop ends them by their recorded pids, then pg_ctl stop.
+deploy-local: dbt-parse
+	@$(PY) deploy/local.py start
+
+deploy-status: $(STAMP)
+	@$(PY) deploy/local.py status
+
+deploy-stop: $(STAMP)
+	@$(PY) deploy/local.py stop
+
+# the deployment test alone (also part of `make test`; marker e2e): start, a nightly run through the webserver and
+# the daemon, the run read back from PostgreSQL, stop
+test-deploy: dbt-parse
+	@$(PY) -m pytest -q -p no:cacheprovider tests/test_deploy_config.py tests/test_deploy_local.py
 
 # the marts as Parquet + CSV (UTF-8 BOM, for Excel) in export/ (after make run)
 export: $(STAMP)

@@ -201,14 +201,21 @@ def worker_state(instance: Any, run: Any) -> tuple[str, str]:
 def tag_run_process(instance: Any, run_id: str) -> None:
     """Record the run worker's process on a run that has no process tags yet (runs launched by the daemon/UI).
     Steps of the in-process executor run in the run worker itself; a multiprocess executor's step is a child
-    of it."""
+    of it. Both are multiprocessing children of something (the run worker of a gRPC code server - `dagster
+    dev`, deploy/ - is a child of the code server), so the parent is not enough: the run worker is whichever of
+    this process and its parent emitted the run's start event (we are on its machine, so that pid is ours)."""
     import multiprocessing
 
     run = instance.get_run_by_id(run_id)
     if run is None or TAG_PID in run.tags:
         return
     parent = multiprocessing.parent_process()
-    instance.add_run_tags(run_id, process_tags(parent.pid if parent is not None else None))
+    started = start_event_pid(instance, run_id)
+    if started is not None and started[0] in (os.getpid(), parent.pid if parent is not None else None):
+        pid = started[0]
+    else:
+        pid = parent.pid if parent is not None else None
+    instance.add_run_tags(run_id, process_tags(pid))
 
 
 def fail_run(instance: Any, run_id: str, reason: str) -> bool:
