@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from pipelines.assets.dbt import dbt_build_args, dbt_layer
+from pipelines.assets.dbt import dbt_layer
 from pipelines.definitions import defs
 from pipelines.tables import MARTS
 
@@ -78,6 +78,3 @@ def test_dbt_layer_from_folder_and_seed():
     assert dbt_layer({"resource_type": "model", "fqn": ["kr_smartcity_news", "fct_x"]}) is None
 
 
-def test_dbt_build_args():
-    assert dbt_build_args() == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]

@@ -6,7 +6,6 @@ reference) and grouped by layer, so the UI shows raw → staging → intermediat
 """
 
 import functools
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -16,25 +15,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from .. import progress
+from .. import dbt_plan, progress
 from .. import warehouse as wh
+from ..dbt_plan import LAYERS, SKIPPED
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env, load_settings
 
-LAYERS = ("staging", "intermediate", "marts")
-
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=dbt_target())
-
-
-def dbt_layer(props: Mapping[str, Any]) -> str | None:
-    """The layer of a dbt node from its folder (models/<layer>/...) or 'reference' for seeds."""
-    if props["resource_type"] == "seed":
-        return "reference"
-    fqn = props.get("fqn") or []
-    for part in fqn[1:-1]:
-        if part in LAYERS:
-            return part
-    return None
+dbt_layer = dbt_plan.layer
 
 
 # ---------------------------------------------------------------- column types
@@ -91,26 +79,30 @@ def published_column_types() -> dict[tuple[str, str], dict[str, str]]:
 
 
 class NewsDbtTranslator(DagsterDbtTranslator):
-    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
-        metadata = dict(super().get_metadata(dbt_resource_props))
-        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
-            relation = (dbt_resource_props.get("schema"), dbt_resource_props.get("alias") or dbt_resource_props["name"])
-            schema = typed_column_schema(dbt_resource_props.get("columns") or {},
-                                         published_column_types().get(relation, {}))
+    """Models and seeds keyed and grouped by layer ([marts, fct_budgets] in group marts), sources keep dagster-dbt's
+    [raw, <table>] (the raw assets' own keys) in group raw; documented columns carry their types."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str,
+                       project: DbtProject | None) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] == "source":
+            return spec.replace_attributes(group_name="raw")
+        spec = spec.replace_attributes(group_name=dbt_layer(props) or spec.group_name)
+        if props["resource_type"] in ("model", "seed", "snapshot"):
+            relation = (props.get("schema"), props.get("alias") or props["name"])
+            schema = typed_column_schema(props.get("columns") or {}, published_column_types().get(relation, {}))
             if schema is not None:
-                metadata[COLUMN_SCHEMA] = dg.MetadataValue.table_schema(schema)
-        return metadata
+                spec = spec.merge_attributes(metadata={COLUMN_SCHEMA: dg.MetadataValue.table_schema(schema)})
+        return spec
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        # the key stays here, not in get_asset_spec: dagster-dbt 0.29 still asks get_asset_key directly when it maps
+        # a subset's keys to dbt nodes and a test's upstream nodes to assets
         layer = dbt_layer(dbt_resource_props) if dbt_resource_props["resource_type"] != "source" else None
         if layer:
             return dg.AssetKey([layer, dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "source":
-            return "raw"
-        return dbt_layer(dbt_resource_props) or super().get_group_name(dbt_resource_props)
 
     def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
                              project: DbtProject | None) -> dg.AssetCheckSpec | None:
@@ -126,13 +118,6 @@ class NewsDbtTranslator(DagsterDbtTranslator):
 translator = NewsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-def dbt_build_args(full_refresh: bool = False) -> list[str]:
-    args = ["build"]
-    if full_refresh:
-        args.append("--full-refresh")
-    return args
-
-
 class DbtBuildConfig(dg.Config):
     """Launchpad switch: `full_build: true` rebuilds every model and runs every test, whatever changed."""
 
@@ -141,29 +126,6 @@ class DbtBuildConfig(dg.Config):
 
 def _manifest() -> dict[str, Any]:
     return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
-
-
-def source_tables(manifest: Mapping[str, Any]) -> list[str]:
-    """The raw tables the dbt project reads (its `raw` sources)."""
-    return sorted({s["name"] for s in manifest["sources"].values() if s["source_name"] == "raw"})
-
-
-def project_signature(manifest: Mapping[str, Any]) -> str:
-    """Moves when any model, seed, test or macro of the dbt project changes (then everything is rebuilt)."""
-    parts = sorted(f"{k}:{(v.get('checksum') or {}).get('checksum', '')}"
-                   for section in ("nodes", "macros") for k, v in manifest.get(section, {}).items())
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-PROJECT_KEY = "(dbt project)"
-
-
-def plan_build(current: Mapping[str, str], built: Mapping[str, str], full_build: bool = False) -> list[str] | None:
-    """None: build everything; else the raw tables whose signature moved since the last successful build
-    (an empty list: nothing changed). The first build, a changed dbt project and full_build build everything."""
-    if full_build or not built or built.get(PROJECT_KEY) != current.get(PROJECT_KEY):
-        return None
-    return sorted(t for t, sig in current.items() if t != PROJECT_KEY and built.get(t) != sig)
 
 
 @dbt_assets(
@@ -184,47 +146,43 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     failures: list[tuple[str, str]] = []
     manifest = _manifest()
     with warehouse.connect(read_only=True) as con:
-        current = wh.source_signatures(con, source_tables(manifest))
+        current = wh.source_signatures(con, dbt_plan.source_tables(manifest))
         built = wh.built_signatures(con) if _has_build_state(con) else {}
-    current[PROJECT_KEY] = project_signature(manifest)
-    changed = plan_build(current, built, config.full_build)
+    tonight = dbt_plan.plan(manifest, current, built, config.full_build)
+    changed = tonight.changed
+    nodes = dbt_plan.nodes(manifest)
     selected = set(context.selected_asset_keys)
     bar = progress.current()
-    building = set(_nodes(manifest)) if changed is None else downstream_of(manifest, changed)
-    to_build = [uid for uid, props in _nodes(manifest).items()
-                if uid in building and translator.get_asset_key(props) in selected]
+    to_build = [uid for uid, props in nodes.items()
+                if uid in tonight.rebuilt and translator.get_asset_key(props) in selected]
     bar.start("dbt", total=len(to_build))
     # dbt holds the file's write lock while it builds: its events are kept until it is done, then each
     # model's materialisation gets its row count from a short read of the warehouse.
     # dbt reads the warehouse path from NEWS_WAREHOUSE (dbt/profiles.yml): this run's file, while dbt runs
     with dbt_warehouse_env(warehouse.path):
-        if changed is None:
+        if tonight.full:
             # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
             # asked, nothing built from an older version of the SQL survives
             context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
-            events = _invoke(context, dbt, dbt_build_args(full_refresh=True), failures)
+            events = _invoke(context, dbt, tonight.build_args(manifest), failures)
         else:
             context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
-            rebuilt = downstream_of(manifest, changed)
-            stale = [props["name"] for uid, props in _nodes(manifest).items() if uid not in rebuilt]
             # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
-            events = _reused_outputs(context, manifest, rebuilt)
-            if rebuilt:
-                # dagster-dbt adds the step's own selection (`--select fqn:*`) after ours, so the subset is said as
-                # an --exclude of everything not downstream of the changed tables (dbt: select minus exclude)
-                events += _invoke(context, dbt, ["build", "--exclude", " ".join(stale)], failures)
-            if stale:
+            events = _reused_outputs(context, manifest, tonight.reused)
+            args = tonight.build_args(manifest)
+            if args:
+                events += _invoke(context, dbt, args, failures)
+            if tonight.reused:
                 events += _test_reused(context, dbt, events, failures)
     skipped = [(uid, f) for uid, f in failures if f.endswith(SKIPPED)]
     failures = [(uid, f) for uid, f in failures if not f.endswith(SKIPPED)]
     if not failures and not skipped:
         with warehouse.connect() as con:
-            wh.record_built(con, current)
+            wh.record_built(con, dict(tonight.signatures))
     for _uid, f in skipped:
         context.log.warning(f"dbt {f}: it keeps its last build; the next run rebuilds it")
     # a model dbt skipped keeps its last build: said as an output (status kept), like a reused one, so what depends
     # on it (the snapshot, the mart checks) still runs
-    nodes = _nodes(manifest)
     for uid, _f in skipped:
         key = translator.get_asset_key(nodes[uid]) if uid in nodes else None
         if key is not None and key in selected:
@@ -269,29 +227,14 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
     return events
 
 
-SKIPPED = "skipped: a test (severity error) or a model upstream of it failed"
-
-
 def build_failures(invocation: Any) -> list[tuple[str, str]]:
-    """'<resource> <name>: <message>' for every non-test node of the invocation that ended in error or was skipped
-    because something upstream failed (its run_results.json); a dbt that ended without writing results at all
-    (a crash, a parse error) is one failure."""
+    """dbt_plan.failures_in() of the invocation's run_results.json; a dbt that ended without writing results at
+    all (a crash, a parse error) is one failure."""
     try:
         results = invocation.get_artifact("run_results.json")
     except Exception as exc:  # noqa: BLE001 - no results: dbt itself failed
         return [] if invocation.is_successful() else [("", f"dbt: no run results ({exc})")]
-    out = []
-    for r in results.get("results", []):
-        uid = r.get("unique_id", "")
-        if uid.split(".", 1)[0] in ("test", "unit_test"):
-            continue
-        status = r.get("status")
-        if status in ("error", "runtime error", "skipped"):
-            message = " ".join(str(r.get("message") or "").split())[:300]
-            if status == "skipped":
-                message = SKIPPED
-            out.append((uid, f"{uid.split('.', 1)[0]} {uid.rsplit('.', 1)[-1]}: {message}"))
-    return out
+    return dbt_plan.failures_in(results)
 
 
 def _has_build_state(con: Any) -> bool:
@@ -299,47 +242,14 @@ def _has_build_state(con: Any) -> bool:
                             "and table_name = 'dbt_builds'").fetchone()[0])
 
 
-def _nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {uid: props for uid, props in manifest["nodes"].items() if props["resource_type"] in ("model", "seed")}
-
-
-def downstream_of(manifest: Mapping[str, Any], tables: list[str]) -> set[str]:
-    """The models (unique ids) downstream of the given raw source tables (`source:raw.<table>+`)."""
-    todo = [uid for uid, src in manifest["sources"].items() if src["source_name"] == "raw" and src["name"] in tables]
-    seen: set[str] = set()
-    while todo:
-        for child in manifest["child_map"].get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return {uid for uid in seen if uid in _nodes(manifest)}
-
-
-def _topological(manifest: Mapping[str, Any]) -> list[str]:
-    nodes, order, seen = _nodes(manifest), [], set()
-
-    def visit(uid: str) -> None:
-        if uid in seen:
-            return
-        seen.add(uid)
-        for parent in manifest["parent_map"].get(uid, []):
-            if parent in nodes:
-                visit(parent)
-        order.append(uid)
-
-    for uid in sorted(nodes):
-        visit(uid)
-    return order
-
-
-def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, Any], rebuilt: set[str]) -> list[Any]:
+def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, Any], reused: tuple[str, ...]) -> list[Any]:
     """An output (metadata status=reused, rebuilt=False) for each selected model or seed not rebuilt."""
-    nodes = _nodes(manifest)
+    nodes = dbt_plan.nodes(manifest)
     selected = set(context.selected_asset_keys)
     out = []
-    for uid in _topological(manifest):
+    for uid in reused:
         key = translator.get_asset_key(nodes[uid])
-        if uid not in rebuilt and key in selected:
+        if key in selected:
             out.append(dg.Output(None, output_name=key.to_python_identifier(),
                                  metadata={"status": "reused", "rebuilt": False}))
     return out
@@ -350,9 +260,7 @@ def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events:
     """`dbt test` of every test the build did not run (those of the models not rebuilt, and relationship tests
     between a rebuilt and a reused model): fresh check results on the current data, none reported twice."""
     checked = {(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
-    ran = sorted({name for _, name in checked})
-    args = ["test", "--exclude", " ".join(ran)] if ran else ["test"]
-    return [e for e in _invoke(context, dbt, args, failures)
+    return [e for e in _invoke(context, dbt, dbt_plan.test_args({name for _, name in checked}), failures)
             if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
 
 

@@ -1,0 +1,139 @@
+"""What a night's dbt step builds, decided from the dbt manifest and the raw tables' signatures, without Dagster.
+
+The dbt asset (pipelines/assets/dbt.py) asks `plan()` and runs what it says:
+
+* a full build (`dbt build --full-refresh`) on the first night, after any change to the dbt project (a model, seed,
+  test or macro: `project_signature`) and when asked (`full_build`);
+* otherwise `dbt build` of the models downstream of the raw tables whose signature moved since the last successful
+  build (what `--select source:raw.<table>+` selects), said as an `--exclude` of every other model and seed because
+  dagster-dbt appends the step's own `--select`; the models not rebuilt are reused (and their tests re-run).
+
+`layer()` names a node's layer (models/<layer>/… or `reference` for seeds): the asset keys and groups follow it.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LAYERS = ("staging", "intermediate", "marts", "reporting")
+PROJECT_KEY = "(dbt project)"  # the dbt project's own signature, stored beside the raw tables' signatures
+SKIPPED = "skipped: a test (severity error) or a model upstream of it failed"
+
+
+def layer(props: Mapping[str, Any]) -> str | None:
+    """The layer of a dbt node from its folder (models/<layer>/...) or 'reference' for seeds."""
+    if props["resource_type"] == "seed":
+        return "reference"
+    for part in (props.get("fqn") or [])[1:-1]:
+        if part in LAYERS:
+            return part
+    return None
+
+
+def nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The models and seeds (what builds a relation) by unique id."""
+    return {uid: props for uid, props in manifest["nodes"].items() if props["resource_type"] in ("model", "seed")}
+
+
+def source_tables(manifest: Mapping[str, Any]) -> list[str]:
+    """The raw tables the dbt project reads (its `raw` sources)."""
+    return sorted({s["name"] for s in manifest["sources"].values() if s["source_name"] == "raw"})
+
+
+def project_signature(manifest: Mapping[str, Any]) -> str:
+    """Moves when any model, seed, test or macro of the dbt project changes (then everything is rebuilt)."""
+    parts = sorted(f"{k}:{(v.get('checksum') or {}).get('checksum', '')}"
+                   for section in ("nodes", "macros") for k, v in manifest.get(section, {}).items())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def changed_tables(current: Mapping[str, str], built: Mapping[str, str], full_build: bool = False) -> list[str] | None:
+    """None: build everything; else the raw tables whose signature moved since the last successful build
+    (an empty list: nothing changed). The first build, a changed dbt project and full_build build everything."""
+    if full_build or not built or built.get(PROJECT_KEY) != current.get(PROJECT_KEY):
+        return None
+    return sorted(t for t, sig in current.items() if t != PROJECT_KEY and built.get(t) != sig)
+
+
+def downstream_of(manifest: Mapping[str, Any], tables: list[str]) -> set[str]:
+    """The models and seeds (unique ids) downstream of the given raw source tables (`source:raw.<table>+`)."""
+    todo = [uid for uid, src in manifest["sources"].items() if src["source_name"] == "raw" and src["name"] in tables]
+    seen: set[str] = set()
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen & set(nodes(manifest))
+
+
+def topological(manifest: Mapping[str, Any]) -> list[str]:
+    """The models and seeds, each after its parents (ties by unique id: the same order every night)."""
+    by_id, order, seen = nodes(manifest), [], set()
+
+    def visit(uid: str) -> None:
+        if uid in seen:
+            return
+        seen.add(uid)
+        for parent in manifest["parent_map"].get(uid, []):
+            if parent in by_id:
+                visit(parent)
+        order.append(uid)
+
+    for uid in sorted(by_id):
+        visit(uid)
+    return order
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    changed: list[str] | None   # None: a full build; else the raw tables that moved (possibly none)
+    rebuilt: frozenset[str]     # unique ids dbt builds
+    reused: tuple[str, ...]     # unique ids kept from the last build, in topological order
+    signatures: Mapping[str, str]  # what to record once the build succeeded (raw tables and PROJECT_KEY)
+
+    @property
+    def full(self) -> bool:
+        return self.changed is None
+
+    def build_args(self, manifest: Mapping[str, Any]) -> list[str] | None:
+        """The dbt argv of the build (None: nothing to build)."""
+        if self.full:
+            return ["build", "--full-refresh"]
+        if not self.rebuilt:
+            return None
+        by_id = nodes(manifest)
+        return ["build", "--exclude", " ".join(by_id[uid]["name"] for uid in self.reused)]
+
+
+def plan(manifest: Mapping[str, Any], current: Mapping[str, str], built: Mapping[str, str],
+         full_build: bool = False) -> BuildPlan:
+    """What to build tonight: `current` and `built` map raw tables (and PROJECT_KEY) to signatures."""
+    current = {**current, PROJECT_KEY: project_signature(manifest)}
+    changed = changed_tables(current, built, full_build)
+    order = topological(manifest)
+    rebuilt = set(order) if changed is None else downstream_of(manifest, changed)
+    return BuildPlan(changed, frozenset(rebuilt), tuple(uid for uid in order if uid not in rebuilt), current)
+
+
+def test_args(ran: set[str] | list[str]) -> list[str]:
+    """`dbt test` of every test the build did not run (those of the reused models)."""
+    ran = sorted(set(ran))
+    return ["test", "--exclude", " ".join(ran)] if ran else ["test"]
+
+
+def failures_in(run_results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(unique_id, '<resource> <name>: <message>') of every model, seed or snapshot in dbt's run_results.json that
+    ended in error or was skipped because something upstream failed (tests are check results, not failures)."""
+    out = []
+    for r in run_results.get("results", []):
+        uid = r.get("unique_id", "")
+        if uid.split(".", 1)[0] in ("test", "unit_test"):
+            continue
+        status = r.get("status")
+        if status in ("error", "runtime error", "skipped"):
+            message = SKIPPED if status == "skipped" else " ".join(str(r.get("message") or "").split())[:300]
+            out.append((uid, f"{uid.split('.', 1)[0]} {uid.rsplit('.', 1)[-1]}: {message}"))
+    return out
