@@ -3,7 +3,7 @@
 -- sentence with the names around it) and organisation (name + aliases). search_text / search_title are the
 -- normal form (macro search_normal_form) that reporting.search_facts(q, ...) matches query terms against.
 -- place_codes: the 시도 and 시군구 codes the document is placed in (an article: every organisation it names; a
--- fact: its project's place, else its recipient's / members'); year: the article's publish year (an event: the
+-- fact: its project's place, else its recipient's / members', else its article's); year: the article's publish year (an event: the
 -- year of its date when known).
 with articles as (
     select * from {{ ref('dim_articles') }}
@@ -92,15 +92,18 @@ docs as (
 )
 
 select
-    kind,
-    doc_id,
-    article_id,
-    title,
-    text,
-    list_distinct(place_codes) as place_codes,
-    year,
-    published_date,
-    url,
-    {{ search_normal_form('title') }} as search_title,
-    {{ search_normal_form("coalesce(title, '') || ' ' || coalesce(text, '')") }} as search_text
-from docs
+    d.kind,
+    d.doc_id,
+    d.article_id,
+    d.title,
+    d.text,
+    -- a fact with no place of its own is placed where its article is
+    list_sort(list_distinct(case when len(d.place_codes) > 0 or d.kind in ('article', 'organisation')
+                                 then d.place_codes else coalesce(ap.codes, []) end)) as place_codes,
+    d.year,
+    d.published_date,
+    d.url,
+    {{ search_normal_form('d.title') }} as search_title,
+    {{ search_normal_form("coalesce(d.title, '') || ' ' || coalesce(d.text, '')") }} as search_text
+from docs d
+left join article_places ap on ap.article_id = d.article_id
