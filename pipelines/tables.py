@@ -12,3 +12,7 @@ MENTION_TABLES = ("sentences", "money_mentions", "date_mentions", "event_mention
 MARTS = ("dim_articles", "fct_budgets", "fct_events", "fct_partnerships", "dim_organizations", "fct_fetches",
          "dim_projects", "fct_project_budgets", "fct_project_events", "fct_project_partnerships",
          "fct_project_timeline", "sido_budget_summary")
+
+# the readable views (dbt/models/reporting): exported under their own names (export/budgets.csv, …), awaited by the
+# published snapshot
+REPORTING = ("budgets", "events", "partnerships", "partnership_members")

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.export import BOM, MARTS, export_marts
+from pipelines.export import BOM, MARTS, REPORTING, export_marts
 from pipelines.publish import published_path
 from pipelines.report import render_report, report_data, write_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings, dbt_executable
@@ -79,8 +79,8 @@ def test_worked_queries_compile_and_run(warehouse):
 def test_export_writes_parquet_and_bom_csv(warehouse, tmp_path):
     counts = export_marts(warehouse, tmp_path / "out")
     con = duckdb.connect(str(warehouse), read_only=True)
-    for table in MARTS:
-        n = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+    for schema, table in [("marts", t) for t in MARTS] + [("reporting", v) for v in REPORTING]:
+        n = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
         assert counts[table] == n
         assert pq.read_table(tmp_path / "out" / f"{table}.parquet").num_rows == n
         raw = (tmp_path / "out" / f"{table}.csv").read_bytes()
@@ -88,6 +88,9 @@ def test_export_writes_parquet_and_bom_csv(warehouse, tmp_path):
         assert len(list(csv.reader(io.StringIO(raw[len(BOM):].decode("utf-8"))))) == n + 1
     con.close()
     assert "전주시" in (tmp_path / "out" / "dim_organizations.csv").read_bytes().decode("utf-8-sig")
+    # the readable budgets name their recipient (no join with dim_organizations needed)
+    budgets = list(csv.DictReader(io.StringIO((tmp_path / "out" / "budgets.csv").read_bytes().decode("utf-8-sig"))))
+    assert any(r["recipient"] == "전주시" and r["amount_eok"] and r["article_title"] for r in budgets)
 
 
 def _chromium_or_skip() -> str:
@@ -178,9 +181,9 @@ def test_dbt_docs_describe_every_marts_column(warehouse, tmp_path):
     assert (target / "index.html").exists()
     catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    for table in MARTS:
+    for table in (*MARTS, *REPORTING, "search_index"):  # the marts and the reporting views alike
         node = manifest["nodes"][f"model.kr_smartcity_news.{table}"]
         cat = catalog["nodes"][f"model.kr_smartcity_news.{table}"]
         assert node["description"], table
         for column in cat["columns"]:
-            assert node["columns"].get(column, {}).get("description"), f"marts.{table}.{column} undocumented"
+            assert node["columns"].get(column, {}).get("description"), f"{node['schema']}.{table}.{column} undocumented"

@@ -70,6 +70,11 @@ def test_layers_group_the_graph(graph):
     assert graph.get(dg.AssetKey(["staging", "stg_raw__articles"])).group_name == "staging"
     assert graph.get(dg.AssetKey(["marts", "fct_events"])).group_name == "marts"
     assert graph.get(dg.AssetKey(["raw", "articles"])).group_name == "raw"
+    # the readable views sit downstream of the marts, and the published copy waits for them
+    budgets = graph.get(dg.AssetKey(["reporting", "budgets"]))
+    assert budgets.group_name == "reporting" and dg.AssetKey(["marts", "fct_budgets"]) in budgets.parent_keys
+    snapshot = graph.get(dg.AssetKey(["published", "warehouse_snapshot"]))
+    assert {dg.AssetKey(["reporting", "search_index"]), dg.AssetKey(["reporting", "events"])} <= snapshot.parent_keys
 
 
 def test_dbt_layer_from_folder_and_seed():

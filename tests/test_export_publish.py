@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.export import BOM, MARTS, export_marts
+from pipelines.export import BOM, MARTS, REPORTING, export_marts
 from pipelines.publish import publish_snapshot, published_path
 
 HOSTILE_TITLES = [
@@ -38,6 +38,13 @@ def _marts_warehouse(path, titles):
         if table not in ("dim_articles", "dim_organizations"):
             con.execute(f"create table marts.{table} (id varchar, note varchar)")
             con.execute(f"insert into marts.{table} values ('x', '-1')")
+    con.execute("create schema reporting")
+    # the readable views: names where the marts hold ids (a view over the marts, as dbt builds them)
+    con.execute("create view reporting.budgets as select a.title as article_title, o.name as recipient "
+                "from marts.dim_articles a, marts.dim_organizations o")
+    for view in REPORTING:
+        if view != "budgets":
+            con.execute(f"create view reporting.{view} as select note from marts.fct_events")
     con.close()
 
 
@@ -65,10 +72,23 @@ def test_csv_cells_that_would_run_as_formulas_are_quoted_and_parquet_keeps_the_v
     org = _csv_rows(tmp_path / "out" / "dim_organizations.csv")[0]
     assert org["name"].startswith("'=") and org["aliases"] == "'+alias; 전주"
     assert _csv_rows(tmp_path / "out" / "fct_budgets.csv")[0]["note"] == "'-1"
+    # the readable views go through the same quoting
+    readable = {r["article_title"]: r["recipient"] for r in _csv_rows(tmp_path / "out" / "budgets.csv")}
+    assert readable[PLAIN_TITLES[0]] == "'=cmd|' /C calc'!A0" and readable["'" + HOSTILE_TITLES[1]]
 
     parquet = pq.read_table(tmp_path / "out" / "dim_articles.parquet").to_pydict()
     assert parquet["title"] == titles  # the real values, unquoted
     assert pq.read_table(tmp_path / "out" / "dim_organizations.parquet").to_pydict()["aliases"] == [["+alias", "전주"]]
+
+
+def test_export_refuses_a_warehouse_without_the_reporting_views(tmp_path):
+    path = tmp_path / "news.duckdb"
+    _marts_warehouse(path, PLAIN_TITLES)
+    con = duckdb.connect(str(path))
+    con.execute("drop view reporting.events")
+    con.close()
+    with pytest.raises(FileNotFoundError, match=r"reporting\.events.*make run"):
+        export_marts(path, tmp_path / "out")
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])

@@ -329,6 +329,17 @@ def test_program_anaphor_looks_at_the_previous_sentence():
     assert money(text)[0].program == "스마트 그린도시 조성사업"
 
 
+def test_a_stage_alone_names_no_programme_and_the_earlier_name_is_used():
+    text = ("목포시가 해양 데이터 플랫폼 조성사업을 마쳤다.\n\n"
+            "시는 2단계 사업에 국비 40억 원을 더 받는다.")
+    assert money(text)[0].program == "해양 데이터 플랫폼 조성사업"  # not '단계 사업'
+
+
+def test_a_stage_after_the_programme_words_stays_in_its_name():
+    m = money("여수시는 스마트 항만 물류 2단계 사업에 국비 25억 원을 받는다.")[0]
+    assert m.program == "스마트 항만 물류 2단계 사업"
+
+
 def test_recipient_named_in_the_sentence():
     assert money("전주시는 국비 30억 원을 확보했다.")[0].recipient == "전주시"
 

@@ -231,3 +231,12 @@ def test_a_lone_anaphor_is_the_article_s_most_frequent_subject() -> None:
     assert [m[2] for m in _orgs(body) if m[1] == "시"] == ["김해시"]
     body = "전주시는 공모에 선정됐다. 익산시는 탈락했다. 시는 내년에 다시 도전한다."
     assert [m[2] for m in _orgs(body) if m[1] == "시"] == ["익산시"]  # a tie: the most recent
+
+
+def test_a_surname_alone_before_a_title_is_the_person_not_an_organisation() -> None:
+    assert _surfaces("허 시장은 이날 “시민이 체감하는 결과를 내겠다”고 말했다.") == []
+    assert _surfaces("행사에는 김 청장과 함께 박준호 남원시 부시장이 참석했다.") == ["남원시"]
+
+
+def test_a_technopark_is_named_by_its_suffix() -> None:
+    assert "전남테크노파크" in _surfaces("전남테크노파크는 기업 지원 사업을 운영한다.")

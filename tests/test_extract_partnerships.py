@@ -450,3 +450,10 @@ def test_alliance_seats_said_with_matda() -> None:
     assert got == {("LG유플러스", "co_chair")}
     got = {(m, r) for _, _, m, r in _parts("포럼의 감사는 삼정KPMG가 맡기로 했다.")}
     assert got == {("삼정KPMG", "auditor")}
+
+
+def test_an_alliance_name_never_starts_inside_the_clause_before_it() -> None:
+    got = _parts("지난 3일 창립총회 등이 개최돼 얼라이언스가 공식 출범했고, 청주시와 충북대학교가 공동의장을 맡았다.")
+    assert got == {("alliance", None, "청주시", "co_chair"), ("alliance", None, "충북대학교", "co_chair")}, got
+    got = _parts("지자체와 기업 등이 참여하는 청주 모빌리티 얼라이언스가 출범했고, 청주시와 충북대학교가 공동의장을 맡았다.")
+    assert {n for _, n, _, _ in got} == {"청주 모빌리티 얼라이언스"}, got

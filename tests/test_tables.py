@@ -6,13 +6,19 @@ import re
 from pipelines import warehouse as wh
 from pipelines.extract.types import ArticleMentions
 from pipelines.settings import DBT_PROJECT_DIR, DDL_DIR
-from pipelines.tables import MARTS, MENTION_TABLES
+from pipelines.tables import MARTS, MENTION_TABLES, REPORTING
 
 
 def test_the_marts_list_is_every_model_of_the_marts_folder():
     models = {p.stem for p in (DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
     assert len(MARTS) == len(set(MARTS))
     assert set(MARTS) == models
+
+
+def test_the_reporting_list_is_every_view_of_the_reporting_folder_but_the_search_index():
+    # search_index is a table for the search macro, not a readable view to export
+    views = {p.stem for p in (DBT_PROJECT_DIR / "models" / "reporting").glob("*.sql")} - {"search_index"}
+    assert set(REPORTING) == views
 
 
 def test_the_mention_tables_are_raw_tables_and_the_extractors_output():

@@ -3,7 +3,8 @@
     what is left and joins it with spaces: that is the project's name_key).
     Steps: NFC, lower case; 스마트도시 / 스마트 시티 / 스마트 도시 fold to 스마트시티; the head nouns 사업 and
     프로젝트 are cut off the word they end (조성사업 → 조성); split on spaces and middle dots; a word that ends in a
-    particle or a verb ending (은 는 을 를 의 가 이 과 와 도 만 에 에서 으로 에게 부터 까지 별 · 며 면 고 서 해 여 려 된 한 낸 할 던 대로 히 게 다 라 록 쳐 어 아)
+    particle or a verb ending (은 는 을 를 의 가 이 과 와 도 만 에 에서 으로 에게 부터 까지 별 · 며 고 서 해 여 려 된 한 낸 할 던 대로 히 게 다 라 록 쳐 어 아;
+    a condition 부진하면 / 따르면, a measure 만큼)
     is not part of a name (so nouns ending in those letters -- 국가 -- are lost: a key is a few telling words, not the full name); a word that starts with a digit (2025년, 1단계) or has one letter is not part of a name.
     So '거점형 스마트시티', '거점형 스마트도시 조성사업' and '스마트시티 거점형 사업' all give [거점형, 스마트시티]. -#}
 {% macro project_name_tokens(expr) -%}
@@ -21,7 +22,7 @@
 
 {#- A word ending like this is a particle or a verb form, not part of a programme's name. -#}
 {% macro project_non_name_ending() -%}
-(은|는|을|를|의|가|이|과|와|도|만|에|에서|으로|에게|부터|까지|께|별|며|면|고|서|해|여|려|된|한|낸|할|던|대로|히|게|다|라|록|쳐|어|아)$
+(은|는|을|를|의|가|이|과|와|도|만|에|에서|으로|에게|부터|까지|께|별|며|고|서|해|여|려|된|한|낸|할|던|대로|히|게|다|라|록|쳐|어|아|면|만큼)$
 {%- endmacro %}
 
 {#- A programme phrase as a display name: leading words that are particles / verb forms, numbers or a lone

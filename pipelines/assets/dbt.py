@@ -2,7 +2,8 @@
 
 Asset keys: dbt sources keep dagster-dbt's default [source, table] = ["raw", <table>], which are exactly the
 raw Python assets' keys; models and seeds are keyed [<layer>, <name>] (staging / intermediate / marts /
-reference) and grouped by layer, so the UI shows raw → staging → intermediate → marts as one lineage.
+reference / reporting) and grouped by layer, so the UI shows raw → staging → intermediate → marts → reporting as one
+lineage.
 """
 
 import functools

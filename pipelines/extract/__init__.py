@@ -19,7 +19,7 @@ from .plausibility import check_dates, check_money
 from .sentences import split_sentences
 from .types import ArticleMentions
 
-EXTRACTOR_VERSION = "0.5.1"
+EXTRACTOR_VERSION = "0.5.2"  # 0.5.2: short place names only as proper nouns; stage-only programmes, alliance names after a clause ending, surname + title, suffix rules
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "parse_korean_amount"]
 

@@ -161,6 +161,8 @@ _PROGRAM_HEADS = ("사업", "프로젝트")
 _PROGRAM_STOP_NOUNS = frozenset({"이번", "해당", "본", "이", "그", "동", "각", "모든", "전체", "관련", "신규",
                                  "다른", "여러", "총", "올해", "내년", "이들", "같은"})
 _NOUNISH_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XSN", "XPN"})
+# a stage of a programme ('인공지능 집적단지 2단계 사업'): part of a name after its words, never a name alone
+_STAGE_NOUNS = frozenset({"단계", "차", "차년도", "년차"})
 
 
 @dataclass(frozen=True)
@@ -641,11 +643,13 @@ def _program_in(text: str) -> list[tuple[int, int, str]]:
         j = i
         while j > 0:
             pf, pt, ps, pl = tokens[j - 1]
-            if pt not in _NOUNISH_TAGS or pf in _PROGRAM_STOP_NOUNS or ps + pl < tokens[j][2] - 1:
+            glued_number = pt == "SN" and ps + pl == tokens[j][2] and tokens[j][0] in _STAGE_NOUNS  # 2|단계
+            if (not glued_number and pt not in _NOUNISH_TAGS and pf not in _STAGE_NOUNS) \
+                    or pf in _PROGRAM_STOP_NOUNS or ps + pl < tokens[j][2] - 1:
                 break
             j -= 1
-        if j == i:
-            continue
+        if all(tokens[k][1] == "SN" or tokens[k][0] in _STAGE_NOUNS for k in range(j, i)):
+            continue  # nothing but a stage before the head ('2단계 사업', '2차 사업'): no programme is named
         phrase = text[tokens[j][2]: start + length]
         out.append((tokens[j][2], start + length, phrase))
     return out

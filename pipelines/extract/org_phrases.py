@@ -530,6 +530,10 @@ def run_candidates(words: list[Word]) -> list[Candidate]:
         title = ws[-1].text.rstrip("들") or ws[-1].text
         title_end = ws[-1].end
         ws = ws[:-1]
+        # a surname alone before the title is the person named again ('허 시장은', '김 청장과'), not an organisation
+        if ws and len(ws[-1].text) == 1 and ws[-1].text in SURNAMES:
+            persons.append(ws[-1].text)
+            ws = ws[:-1]
         if lg_head_title(title):
             people = tuple(persons + [w.text for w in ws if is_person_like(w)])
             seat = _lg_of_head_title(words[-1])

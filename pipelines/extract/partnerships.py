@@ -169,7 +169,15 @@ def _sentence_type(unq: str) -> str | None:
     return None
 
 
+# a word that ends a clause inside the words before an alliance noun ('발기인대회 등이 개최돼 얼라이언스'): the name
+# can only start after it ('… 등이', '… 등과'; verb forms '개최돼', '구성됐고', '참여하고', '발족하며', '추진하는')
+_NAME_CLAUSE_END_RE = re.compile(r"(?:등(?:이|은|는|을|를|과|와|의|도|에)"
+                            r"|돼|됐|됐고|되어|되며|되고|되는|했|했고|하고|하며|하여|해서|이며|으며|하는|한다|된다)$")
+
+
 def _clean_name(words: list[str]) -> str | None:
+    cut = max((k + 1 for k, w in enumerate(words[:-1]) if _NAME_CLAUSE_END_RE.search(w)), default=0)
+    words = words[cut:]
     while words and (words[0] in _NAME_STOP_WORDS or re.search(r"(?:은|는|을|를|의|에|에서|로|으로|와|과|한|된|인|하는|적)$",
                                                                   words[0]) and len(words) > 1):
         words = words[1:]
