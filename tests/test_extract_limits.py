@@ -11,7 +11,7 @@ import time
 
 from pipelines.extract import extract_article
 from pipelines.extract.kiwi import tokenize
-from pipelines.extract.org_phrases import (
+from pipelines.extract.orgs.phrases import (
     MAX_ANALYSED_CHARS,
     MAX_CANDIDATES_PER_SENTENCE,
     analyse,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract.org_lexicon import lexicon
-from pipelines.extract.orgs import find_org_mentions
+from pipelines.extract.orgs import find_org_mentions, lexicon
 from pipelines.extract.sentences import split_sentences
 
 

@@ -12,10 +12,10 @@ import re
 import time
 import unicodedata
 
-from pipelines.extract.org_lexicon import SEEDS_DIR
 from pipelines.extract.orgs import find_org_mentions
 from pipelines.extract.partnerships import find_partnerships
 from pipelines.extract.sentences import split_sentences
+from pipelines.settings import SEEDS_DIR
 from tests.support.paths import SEED_GOLD, SHARED, needs_shared
 
 

@@ -1,10 +1,10 @@
 """Partnership mentions (raw.partnership_mentions): who signed, formed or joined what, in which role.
 
 A sentence is read only outside quotes (speech and programme names are not where parties are stated).
-Organisation mentions (orgs.py) are grouped into coordinated *groups* ('A, B, C와', 'A와 B는', 'A(대표 X)와
+Organisation mentions (orgs/) are grouped into coordinated *groups* ('A, B, C와', 'A와 B는', 'A(대표 X)와
 B(대표 Y)가'); the particle on a group's last name gives its function (subject 은/는/이/가, partner 와/과/등과(도)).
 
-Sentence type (first that applies; cues in org_cues.py):
+Sentence type (first that applies; cues in orgs/cues.py):
 * **consortium** — 컨소시엄 is written: `A 컨소시엄` → lead A and the name 'A 컨소시엄'; `컨소시엄(B, C)` → members;
   role cues (주관기관/주관사/대표기관 → lead, 참여기관 → member); otherwise the subject is the lead and the
   partner groups are members (`시는 B, C와 컨소시엄을 구성했다`); a subject that *joins* (`A, B가 컨소시엄에
@@ -39,7 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .org_cues import (
+from .orgs import lexicon, squash
+from .orgs.cues import (
     AGREEMENT_RE,
     ALLIANCE_RE,
     ALLIANCE_VERB_RE,
@@ -54,8 +55,7 @@ from .org_cues import (
     role_cue_after,
     role_cue_before,
 )
-from .org_lexicon import lexicon, squash
-from .org_phrases import (
+from .orgs.phrases import (
     COMITATIVE_PARTICLES,
     SUBJECT_PARTICLES,
     enclosing_paren,

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..settings import SEEDS_DIR
+from ...settings import SEEDS_DIR
 
 
 def _rows(name: str) -> list[dict[str, str]]:

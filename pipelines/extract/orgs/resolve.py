@@ -1,6 +1,6 @@
 """Organisation mentions in an article's sentences (raw.org_mentions).
 
-Candidates come from org_phrases (Kiwi runs + dictionaries + suffix rules). This module decides, per article:
+Candidates come from phrases.py (Kiwi runs + dictionaries + suffix rules). This module decides, per article:
 
 * **strong** candidates (known names, local governments, suffix rules) are organisations wherever they occur,
   except inside a single-quoted programme/product name (‘스마트시티 국가 시범도시’) unless the quote is the
@@ -33,9 +33,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .org_cues import AGREEMENT_RE, has_partner_cue, role_cue_before
-from .org_lexicon import COMPANY_HEAD_TITLES, SEEDS_DIR, lexicon, squash
-from .org_phrases import (
+from .cues import AGREEMENT_RE, has_partner_cue, role_cue_before
+from .lexicon import COMPANY_HEAD_TITLES, SEEDS_DIR, lexicon, squash
+from .phrases import (
     COMITATIVE_PARTICLES,
     SUBJECT_PARTICLES,
     Candidate,
@@ -48,8 +48,8 @@ from .org_phrases import (
     speech_spans,
     trailing,
 )
-from .kiwi import tokenize
-from .types import OrgMention, Sentence
+from ..kiwi import tokenize
+from ..types import OrgMention, Sentence
 
 _ANAPHOR_PARTICLES = frozenset({"은", "는", "이", "가", "와", "과", "도", "의", "에서", "에서는", "와의", "과의", "로서", "으로서"})
 _APPOSITIVE_RE = re.compile(r"(?:업체|기업|회사|스타트업|기관|법인|社|전문기업|개발사)(?:인|이자|로서)\s$")

@@ -14,7 +14,7 @@ Inside a run (``run_candidates``):
   strong words are candidates anywhere in the run, extended to the left over proper-noun/Latin words
   (`英 C&P`, `LG CNS`, `구글클라우드 코리아`);
 * otherwise the run's last word is a *weak* candidate when it holds a proper noun (NNP), Latin letters or hanja
-  (`블루바이저`, `KT`, `영국C&P`) — orgs.py admits weak candidates only in partner slots;
+  (`블루바이저`, `KT`, `영국C&P`) — resolve.py admits weak candidates only in partner slots;
 * a lone 시/군/구/도 is an anaphor; a local-government short name (전주, 천안) is a short-name candidate.
 Generic nouns (generic_org_nouns.csv) are never candidates.
 
@@ -40,8 +40,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .kiwi import tokenize
-from .org_lexicon import (
+from ..kiwi import tokenize
+from .lexicon import (
     COMPANY_HEAD_TITLES,
     COMPOUND_SURNAMES,
     COUNT_WORD_RE,

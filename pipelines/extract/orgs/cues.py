@@ -1,4 +1,4 @@
-"""Partnership cue words (regular expressions over sentence text) shared by orgs.py and partnerships.py.
+"""Partnership cue words (regular expressions over sentence text) shared by resolve.py and ../partnerships.py.
 
 * agreement: an agreement noun (협약, MOU, 양해각서, 협정, 공동사업협력, 협력, 파트너십, 제휴) followed closely by a
   signing verb (체결했다/체결하고/맺었다/서명했다/교환했다, 협약서에 서명했다, 협약식(과 발대식)을 가졌다/열었다,
