@@ -69,3 +69,12 @@ def test_values_are_bound_not_spliced(con):
     nasty = "https://a.example/?q='); drop table raw.pages; --"
     wh.record_fetches(con, "r", [result(nasty)])
     assert con.execute("select url from raw.pages").fetchone()[0] == nasty
+
+
+def test_identifier_quoting_names_a_table_whose_name_holds_a_double_quote(con):
+    table, column = wh.table_ref('odd "name"', "main"), wh.ident('a "b')
+    assert column == '"a ""b"' and table == '"main"."odd ""name"""'
+    con.execute(f"create table {table} ({column} integer)")
+    con.execute(f"insert into {table} values (1), (2)")
+    assert wh.table_counts(con, ['odd "name"'], schema="main") == {'odd "name"': 2}
+    assert [r[0] for r in con.execute(f"select {column} from {table} order by 1").fetchall()] == [1, 2]

@@ -293,7 +293,8 @@ def with_row_counts(events: list[Any], warehouse: WarehouseResource,
         with warehouse.connect(read_only=True) as con:
             for schema, table in relations:
                 try:
-                    counts[(schema, table)] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                    relation = wh.table_ref(table, schema)
+                    counts[(schema, table)] = con.execute(f"select count(*) from {relation}").fetchone()[0]  # noqa: S608
                 except Exception:  # noqa: BLE001 - a model that failed to build has no table to count
                     continue
             try:
