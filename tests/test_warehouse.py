@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import duckdb
 import pytest
 
 from pipelines import warehouse as wh
@@ -21,6 +22,19 @@ def con(tmp_path):
     c = wh.connect(tmp_path / "news.duckdb")
     yield c
     c.close()
+
+
+def test_the_ddl_is_applied_whole_or_not_at_all(tmp_path):
+    ddl = tmp_path / "ddl"
+    ddl.mkdir()
+    (ddl / "1_first.sql").write_text("create schema if not exists raw; create table if not exists raw.first_table (x int);")
+    (ddl / "2_broken.sql").write_text("create table if not exists raw.second_table (x no_such_type);")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(duckdb.Error):
+        wh.apply_ddl(con, ddl)
+    assert con.execute("select count(*) from information_schema.tables where table_name = 'first_table'"
+                       ).fetchone()[0] == 0
+    con.close()
 
 
 def test_ddl_is_idempotent(tmp_path):

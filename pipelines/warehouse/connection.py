@@ -30,9 +30,12 @@ def table_ref(table: str, schema: str = "raw") -> str:
     return f"{ident(schema)}.{ident(table)}"
 
 
-def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
-    for path in sorted(DDL_DIR.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+def apply_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path | None = None) -> None:
+    """Create the raw schema (warehouse/ddl/*.sql, idempotent) in one transaction: a run stopped while it runs leaves
+    every table or none, never a half-made schema that the readers of the raw tables would trip on."""
+    with transaction(con):
+        for path in sorted((ddl_dir or DDL_DIR).glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
