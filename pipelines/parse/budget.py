@@ -289,14 +289,14 @@ def scan_markup(text: str, max_depth: int = MAX_DEPTH, max_elements: int = MAX_E
             if formatting and name not in CLOSES_P and name not in NO_RECONSTRUCT:
                 elements += stack.reconstruct()  # (inline start tags re-open them too)
             stack.push(name, (name + attrs) if name in FORMATTING else None)
-        if len(names) > deepest:
-            deepest = len(names)
-            if deepest > max_depth:
-                return Markup(elements, deepest, f"too_deep: more than {max_depth:,} elements open at once "
-                                                 f"(limit {max_depth:,}); not parsed")
-        if elements > max_elements:
-            return Markup(elements, deepest, f"too_many_elements: more than {max_elements:,} elements "
-                                             f"(limit {max_elements:,}); not parsed")
+        deepest = max(deepest, len(names))
+        if deepest > max_depth or elements > max_elements:
+            return _measured(elements, deepest, max_depth, max_elements)
+    return _measured(elements, deepest, max_depth, max_elements)
+
+
+def _measured(elements: int, deepest: int, max_depth: int, max_elements: int) -> Markup:
+    """The scan's result, with the refusal when a budget is exceeded (depth is said first)."""
     if deepest > max_depth:
         return Markup(elements, deepest, f"too_deep: more than {max_depth:,} elements open at once "
                                          f"(limit {max_depth:,}); not parsed")
