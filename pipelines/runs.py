@@ -47,23 +47,25 @@ class PoolWaitTimeout(RuntimeError):
 
 # ---------------------------------------------------------------- processes
 
-def process_start_ticks(pid: int) -> str | None:
-    """The kernel's start time of `pid` (clock ticks since boot, /proc/<pid>/stat field 22); None if unknown."""
+def _stat_fields(stat_file: Path) -> list[str] | None:
+    """/proc/<pid>/stat from field 3 (state) on; None if the process is gone. The command name (field 2) may hold
+    spaces and parentheses: the fields are split after its closing parenthesis."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        stat = stat_file.read_text()
     except OSError:
         return None
-    # the command name (field 2) may hold spaces and parentheses: split after its closing parenthesis
-    fields = stat[stat.rindex(")") + 2:].split()
-    return fields[19] if len(fields) > 19 else None
+    return stat[stat.rindex(")") + 2:].split()
+
+
+def process_start_ticks(pid: int) -> str | None:
+    """The kernel's start time of `pid` (clock ticks since boot, /proc/<pid>/stat field 22); None if unknown."""
+    fields = _stat_fields(Path(f"/proc/{pid}/stat"))
+    return fields[19] if fields is not None and len(fields) > 19 else None
 
 
 def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2:].startswith("Z")
+    fields = _stat_fields(Path(f"/proc/{pid}/stat"))
+    return bool(fields) and fields[0] == "Z"
 
 
 def process_tags(pid: int | None = None) -> dict[str, str]:
@@ -104,12 +106,9 @@ def descendants(pid: int) -> list[int]:
     """Every live descendant of `pid` (children first), from /proc; empty where /proc is missing."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        fields = _stat_fields(entry / "stat")
+        if fields is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
     out, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
