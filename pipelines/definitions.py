@@ -8,7 +8,7 @@ from .assets.dbt import dbt_project, news_dbt_models
 from .assets.publish import warehouse_snapshot
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
 from .checks import ASSET_CHECKS
-from .resources import SourcesResource, WarehouseResource
+from .resources import SourcesResource, WarehouseResource, run_robots
 from .schedules import nightly_refresh, nightly_schedule
 from .settings import Settings, dbt_executable, load_settings
 
@@ -22,6 +22,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "sources": SourcesResource(path=str(settings.sources_path)),
+            "robots": run_robots,
             "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
                                   dbt_executable=dbt_executable()),
         },

@@ -1,14 +1,19 @@
-"""Dagster resources: the DuckDB warehouse file and the sources file. Built once in definitions.py."""
+"""Dagster resources: the DuckDB warehouse file, the sources file and the run's robots.txt cache. Built once in
+definitions.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
 
 from . import warehouse as wh
 from .sources.config import SourcesConfig, load_sources
+
+if TYPE_CHECKING:
+    from .fetch.robots import RobotsCache
 
 # Every step that opens the warehouse file -- writers, and readers too: DuckDB's file lock keeps a reader in
 # another process out while one writes -- is in this Dagster pool, limited to one step at a time (dagster.yaml).
@@ -47,3 +52,15 @@ class SourcesResource(dg.ConfigurableResource):
 
     def load(self) -> SourcesConfig:
         return load_sources(self.path)
+
+
+
+@dg.resource(description="The run's robots.txt cache (pipelines.fetch.robots.RobotsCache).")
+def run_robots(_context: dg.InitResourceContext) -> Iterator[RobotsCache]:
+    """The run's robots.txt cache, passed to the discover and fetch stages (pipelines.stages: `robots=`), so a
+    host's robots.txt is fetched once per run. Dagster initialises a run's resources once for the in-process
+    executor (the default: both stages share one cache); a step in a process of its own gets a cache of its own.
+    Nothing is kept in module state: the cache lives and ends with the run's resources."""
+    from .fetch.robots import RobotsCache
+
+    yield RobotsCache()

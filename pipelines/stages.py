@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -25,21 +25,22 @@ from .fetch.types import Discovered, FetchResult
 from .days import DayWindow
 from .sources.config import SourcesConfig
 
+if TYPE_CHECKING:
+    from .fetch.robots import RobotsCache
+
 log = logging.getLogger(__name__)
 BATCH = 1000  # fetch results per write
 WRITE_BATCH = 2000  # pages / articles per read + write of the parse and extract stages
-_ROBOTS_BY_RUN: dict[str, Any] = {}
 
 
-def robots_cache(run_id: str):
-    """One robots.txt cache per run, shared by the discover and fetch stages (same process in the
-    nightly job's in-process executor), so a host's robots.txt is fetched once per run."""
-    from .fetch import RobotsCache
+def _robots_or_new(robots: RobotsCache | None) -> RobotsCache:
+    """The run's robots.txt cache as the caller passed it (the nightly job's RobotsResource: one per run, shared
+    by the discover and fetch stages, so a host's robots.txt is fetched once per run), else one for this call."""
+    if robots is not None:
+        return robots
+    from .fetch.robots import RobotsCache
 
-    if run_id not in _ROBOTS_BY_RUN:
-        _ROBOTS_BY_RUN.clear()  # only the current run's cache is kept
-        _ROBOTS_BY_RUN[run_id] = RobotsCache()
-    return _ROBOTS_BY_RUN[run_id]
+    return RobotsCache()
 
 
 class AllSourcesFailed(RuntimeError):
@@ -58,6 +59,7 @@ class StageReport:
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     failed_sources: dict[str, str] = field(default_factory=dict)  # name -> why (see DELIVERED)
+    write_seconds: float = 0.0  # the part of the stage spent writing the warehouse (its own wh.WriteTimer)
 
 
 def failed_sources_of(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
@@ -89,23 +91,26 @@ def raise_if_every_source_failed(config: SourcesConfig, failed: dict[str, str]) 
 # ---------------------------------------------------------------- discover
 
 def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str,
-                   now: datetime | None = None, window: DayWindow | None = None) -> StageReport:
-    """Discover every source; with a `window` (the run's news days) keep only the entries listed in it."""
+                   now: datetime | None = None, window: DayWindow | None = None, *,
+                   robots: RobotsCache | None = None) -> StageReport:
+    """Discover every source; with a `window` (the run's news days) keep only the entries listed in it.
+    `robots`: the run's robots.txt cache (see _robots_or_new)."""
     from .fetch import discover
 
     now = now or wh.utcnow()
+    timer = wh.WriteTimer()
     bar = progress.current()
     bar.start("discover", total=len(config.sources))
-    items, failures = discover(config, now=now, robots=robots_cache(run_id))
+    items, failures = discover(config, now=now, robots=_robots_or_new(robots))
     outside = Counter()
     if window is not None:
         kept = [i for i in items if window.admits(i.lastmod_hint)]
         outside.update(i.source_name for i in items if not window.admits(i.lastmod_hint))
         items = kept
     rows = wh.discovered_rows(run_id, items, now)
-    wh.record_discovered(con, run_id, rows)
+    wh.record_discovered(con, run_id, rows, timer=timer)
     if failures:
-        wh.record_fetches(con, run_id, failures)
+        wh.record_fetches(con, run_id, failures, timer=timer)
     report = StageReport()
     per_source = Counter(r["source_name"] for r in rows)
     failed_sources = {f.source_name for f in failures}
@@ -126,6 +131,7 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
                            f"before)" + (f", {len(dead)} failed: {', '.join(sorted(dead))}" if dead else ""))
     if config.sources and len(dead) == len(config.sources):
         raise AllSourcesFailed("every source failed: " + "; ".join(report.errors))
+    report.write_seconds = timer.seconds
     return report
 
 
@@ -147,7 +153,9 @@ def _rehydrate(row: dict[str, Any], html_dirs: dict[str, Path]) -> Discovered:
                       title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"), content=content)
 
 
-def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str) -> StageReport:
+def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str, *,
+                robots: RobotsCache | None = None) -> StageReport:
+    """Fetch what the run's discover stage listed (or the latest discovery). `robots`: see _robots_or_new."""
     from .fetch import fetch_all
 
     disc_run = run_id if con.execute("select 1 from raw.discovered_urls where run_id = ? limit 1",
@@ -157,6 +165,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     items = [_rehydrate(r, html_dirs) for r in rows]
     validators = wh.validators_for(con, [i.url for i in items if i.content is None])
     report = StageReport()
+    timer = wh.WriteTimer()
     pending: list[FetchResult] = []
     totals: Counter[str] = Counter()
     bar = progress.current()
@@ -166,7 +175,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     in_flight: list[Future] = []
 
     def write(batch: list[FetchResult]) -> None:
-        for k, v in wh.record_fetches(con, run_id, batch).items():
+        for k, v in wh.record_fetches(con, run_id, batch, timer=timer).items():
             totals[k] += v
         for r in batch:  # the bytes are stored: the run does not keep 100k pages in memory
             r.content = None
@@ -188,7 +197,8 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
             flush()
 
     try:
-        results = fetch_all(items, config, validators=validators, on_result=on_result, robots=robots_cache(run_id))
+        results = fetch_all(items, config, validators=validators, on_result=on_result,
+                            robots=_robots_or_new(robots))
         if not pending and results and not totals and not in_flight:
             pending.extend(results)  # a fetcher that does not call on_result
         flush()
@@ -207,6 +217,7 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     said = " · ".join(f"{k} {v}" for k, v in outcomes.most_common())
     bar.finish("fetch", f"{len(results)}/{len(items)} fetched" + (f": {said}" if said else "")
                + (f"; failed: {', '.join(sorted(report.failed_sources))}" if report.failed_sources else ""))
+    report.write_seconds = timer.seconds
     raise_if_every_source_failed(config, report.failed_sources)
     return report
 
@@ -293,6 +304,7 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
     from .parse import PARSER_VERSION
 
     report = StageReport()
+    timer = wh.WriteTimer()
     outcomes: Counter[str] = Counter()
     parses: list[dict] = []
     articles: dict[str, dict] = {}
@@ -301,7 +313,7 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
 
     def flush() -> None:
         if parses:
-            landed.update(wh.record_parses(con, parses, list(articles.values())))
+            landed.update(wh.record_parses(con, parses, list(articles.values()), timer=timer))
             written.update(articles)
             parses.clear()
             articles.clear()
@@ -331,13 +343,14 @@ def parse_stage(con: duckdb.DuckDBPyConnection, *, reparse_all: bool = False) ->
         if pool is not None:
             pool.close()
     # an article whose only page stopped being an article is removed with its mentions
-    with wh.timed_write(), wh.transaction(con):
+    with timer.measure(), wh.transaction(con):
         con.execute("""
             delete from raw.articles a where not exists (
                 select 1 from raw.page_parses pp where pp.article_key = a.article_key and pp.outcome = 'article')
         """)
-    with wh.timed_write():
+    with timer.measure():
         wh.drop_orphan_mentions(con)
+    report.write_seconds = timer.seconds
     report.counts = {"parsed": sum(outcomes.values()), **{f"outcome_{k}": v for k, v in outcomes.items()},
                      **{k: landed.get(k, 0) for k in ("articles_new", "articles_updated", "articles_same_body")}}
     bar.finish("parse", f"{progress.plural(report.counts['parsed'], 'page')} parsed: "
@@ -387,6 +400,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
 
     batch_size = batch_size or WRITE_BATCH
     report = StageReport()
+    timer = wh.WriteTimer()
     totals: Counter[str] = Counter()
     batch: list[tuple[dict, Any]] = []
     n = 0
@@ -401,7 +415,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
         unstored: list[tuple[dict, str]] = []
         totals.update(wh.record_mentions(con, EXTRACTOR_VERSION, batch,
                                          replacing=[a["article_key"] for a, _ in batch if a["article_key"] in had_rows],
-                                         failures=unstored))
+                                         failures=unstored, timer=timer))
         for art, reason in unstored:
             extracted.discard(art["article_key"])
             report.errors.append(f"{art['article_key']}: {reason}")
@@ -417,7 +431,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
             bar.advance("extract", outcome="error" if error else "ok")
             if error:
                 report.errors.append(f"{meta['article_key']}: {error}")
-                wh.record_extract_errors(con, EXTRACTOR_VERSION, [(meta, error)])
+                wh.record_extract_errors(con, EXTRACTOR_VERSION, [(meta, error)], timer=timer)
                 failed.append((meta, error))
                 continue
             batch.append((meta, rows))
@@ -435,6 +449,7 @@ def extract_stage(con: duckdb.DuckDBPyConnection, batch_size: int | None = None,
                      "articles_first_extracted": n - len(had_rows & extracted),
                      "articles_re_extracted": len(had_rows & extracted),
                      **{f"rows_{k}": v for k, v in totals.items()}}
+    report.write_seconds = timer.seconds
     bar.finish("extract", f"{progress.plural(n, 'article')} extracted ({len(had_rows & extracted)} again)"
                           + (f", {len(failed)} failed" if failed else ""))
     return report

@@ -28,6 +28,34 @@ def test_only_html_dir_sources_read_files_and_only_inside_their_folder(tmp_path)
     assert stages._rehydrate(row_escape, html_dirs).content is None
 
 
+def test_each_stage_report_carries_the_write_time_of_its_own_call(tmp_path):
+    from pipelines import warehouse as wh
+    from pipelines.sources.config import load_sources
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.html").write_bytes(b"<html><body><p>" + b"x" * 100 + b"</p></body></html>")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: saved, kind: html_dir, path: '{folder}'}}\n", encoding="utf-8")
+    config = load_sources(sources)
+    con = wh.connect(tmp_path / "news.duckdb")
+    try:
+        first = stages.discover_stage(con, config, "run-1")
+        second = stages.discover_stage(con, config, "run-2")
+        fetched = stages.fetch_stage(con, config, "run-2")
+    finally:
+        con.close()
+    assert first.counts["urls"] == second.counts["urls"] == 3 and fetched.counts["requested"] == 3
+    # each call wrote the warehouse and says how long that took; nothing carries over from one call to the next
+    assert 0 < first.write_seconds and 0 < second.write_seconds and 0 < fetched.write_seconds
+    timer = wh.WriteTimer()
+    with timer.measure():
+        pass
+    assert timer.seconds < min(first.write_seconds, second.write_seconds)
+    assert not hasattr(wh, "WRITE_SECONDS")
+
+
 def _parse(content: bytes):
     rec = {"page_key": "k", "content_hash": "h", "content": content, "url": "https://x.example/news/1",
            "final_url": None, "content_type": "text/html; charset=utf-8", "source_name": "s",
@@ -162,5 +190,11 @@ def test_robots_txt_is_fetched_once_per_host_per_run(tmp_path):
         result = dg.materialize([discovered_urls, fetched_pages], resources=defs.resources,
                                 instance=dg.DagsterInstance.ephemeral(), partition_key=newest_news_day())
         assert result.success
-        assert srv.count("/robots.txt") == 1
+        assert srv.count("/robots.txt") == 1  # one cache for the run (pipelines.resources.run_robots)
         assert srv.count("/a.html") == 1 and srv.count("/private/c.html") == 0
+    from tests.support.materializations import materialization_metadata
+
+    metadata = materialization_metadata(result)
+    # write_seconds: the stage report's own write time, part of the stage's time
+    for asset in ("discovered_urls", "pages", "fetch_log"):
+        assert 0 < metadata[asset]["write_seconds"] <= metadata[asset]["stage_seconds"]

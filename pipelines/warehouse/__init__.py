@@ -6,7 +6,7 @@ bulk (`INSERT ... SELECT` from a registered Arrow table), not row by row.
 
 One job per module; callers use the package (`from pipelines import warehouse as wh`, `wh.<name>`):
   connection  open the file + raw DDL, transactions, identifier quoting (`ident`, `table_ref`), table counts
-  load        Arrow bulk loads, keyed deletes and reads, the write-time counter
+  load        Arrow bulk loads, keyed deletes and reads, the write timer a stage owns
   keys        page and article keys
   fetches     fetch stage: discovered URLs, fetch log, page bytes; the latest run
   pages       parse stage: pages to parse, page reads, parses and articles
@@ -33,7 +33,7 @@ from .fetches import (
     validators_for,
 )
 from .keys import article_key, page_key
-from .load import WRITE_SECONDS, arrow_batch, delete_keys, insert_rows, rows_by_keys, timed_write
+from .load import WriteTimer, arrow_batch, delete_keys, insert_rows, rows_by_keys, timed_write
 from .mentions import (
     article_keys_to_extract,
     drop_orphan_mentions,
@@ -46,7 +46,7 @@ from .pages import decompress_page, iter_pages, page_keys_to_parse, record_parse
 from .previews import preview_markdown
 
 __all__ = [
-    "LATEST_RUN_ID_SQL", "MENTION_TABLES", "RAW_TABLES", "WRITE_SECONDS", "apply_ddl", "arrow_batch", "article_key",
+    "LATEST_RUN_ID_SQL", "MENTION_TABLES", "RAW_TABLES", "WriteTimer", "apply_ddl", "arrow_batch", "article_key",
     "article_keys_to_extract", "built_signatures", "connect", "decompress_page", "delete_keys", "discovered_for_run",
     "discovered_rows", "drop_orphan_mentions", "fetch_log_row", "ident", "insert_rows", "iter_articles", "iter_pages",
     "latest_discovery_run", "latest_run_id", "md5_key", "mention_rows", "page_key", "page_keys_to_parse", "page_row",

@@ -13,7 +13,7 @@ import pyarrow as pa
 from ..basics import md5_key, sha256_hex
 from .connection import transaction
 from .keys import page_key
-from .load import arrow_batch, insert_rows, timed_write
+from .load import WriteTimer, arrow_batch, insert_rows, timed_write
 
 
 def discovered_rows(run_id: str, items: Iterable[Any], when: datetime) -> list[dict[str, Any]]:
@@ -29,8 +29,9 @@ def discovered_rows(run_id: str, items: Iterable[Any], when: datetime) -> list[d
     return rows
 
 
-def record_discovered(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]]) -> None:
-    with timed_write(), transaction(con):
+def record_discovered(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict[str, Any]], *,
+                      timer: WriteTimer | None = None) -> None:
+    with timed_write(timer), transaction(con):
         con.execute("DELETE FROM raw.discovered_urls WHERE run_id = ?", [run_id])
         insert_rows(con, "discovered_urls", rows)
 
@@ -78,7 +79,8 @@ def page_row(r: Any) -> dict[str, Any]:
     }
 
 
-def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[Any]) -> dict[str, int]:
+def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[Any], *,
+                   timer: WriteTimer | None = None) -> dict[str, int]:
     """One transaction: the fetch-log rows of this batch and the new page bytes.
 
     A page whose bytes did not change keeps its stored row (only its fetch time / validators move on), so
@@ -86,7 +88,7 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequenc
     """
     log_rows = list({row["fetch_key"]: row for row in (fetch_log_row(run_id, r) for r in results)}.values())
     fresh = {page_key(r.url): r for r in results if r.outcome == "ok" and r.content is not None}
-    with timed_write(), transaction(con):
+    with timed_write(timer), transaction(con):
         insert_rows(con, "fetch_log", log_rows, replace=True)
         existing = {}
         if fresh:

@@ -1,5 +1,5 @@
 """Bulk loads into raw.<table> through Arrow batches (never row by row), keyed deletes, keyed reads, and the
-write-time counter the stages report.
+write timer a stage owns (its total is the stage report's write_seconds).
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pyarrow as pa
 from .connection import ident, table_ref
 
 _SCHEMA: dict[str, list[tuple[str, str]]] = {}
-WRITE_SECONDS = {"seconds": 0.0}  # time spent in warehouse writes (stage metadata: write_seconds)
 
 
 def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -29,13 +28,31 @@ def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]
     return cols
 
 
+class WriteTimer:
+    """Time spent writing the warehouse during one stage call. The stage creates one, passes it to every write
+    (`record_*(..., timer=timer)`) and puts `seconds` in its report (the assets' `write_seconds` metadata).
+    Nothing is kept between calls: no module state."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextmanager
+    def measure(self) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 @contextmanager
-def timed_write() -> Iterator[None]:
-    started = time.perf_counter()
-    try:
+def timed_write(timer: WriteTimer | None) -> Iterator[None]:
+    """`timer.measure()`, or nothing when the caller keeps no timer (a test, a one-off write)."""
+    if timer is None:
         yield
-    finally:
-        WRITE_SECONDS["seconds"] += time.perf_counter() - started
+    else:
+        with timer.measure():
+            yield
 
 
 def arrow_batch(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],

@@ -11,7 +11,7 @@ import pyarrow as pa
 from ..basics import utcnow
 from ..tables import MENTION_TABLES
 from .connection import table_ref, transaction
-from .load import delete_keys, insert_rows, rows_by_keys, timed_write
+from .load import WriteTimer, delete_keys, insert_rows, rows_by_keys, timed_write
 
 
 def article_keys_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str, *,
@@ -55,7 +55,8 @@ def mention_rows(article_key: str, mentions: Any, extractor_version: str) -> dic
 
 def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
                     batch: list[tuple[dict[str, Any], Any]], *, replacing: Iterable[str] | None = None,
-                    failures: list[tuple[dict[str, Any], str]] | None = None) -> dict[str, int]:
+                    failures: list[tuple[dict[str, Any], str]] | None = None,
+                    timer: WriteTimer | None = None) -> dict[str, int]:
     """Replace the mention rows of a batch of articles in one transaction. batch: (article row, ArticleMentions
     or its `mention_rows`). `replacing`: the keys that may have mention rows already (default: all of them);
     only those are deleted first, so a first extraction is a pure bulk insert.
@@ -64,7 +65,7 @@ def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
     its own, so one bad article costs only itself: its old mentions stay, the reason goes to raw.extract_errors
     and is appended to `failures`, and the counts cover the articles that landed."""
     try:
-        return _record_mentions(con, extractor_version, batch, replacing)
+        return _record_mentions(con, extractor_version, batch, replacing, timer)
     except (duckdb.Error, pa.ArrowException, OverflowError, ValueError, TypeError):
         pass  # find the article(s) that cannot be stored
     stale = None if replacing is None else set(replacing)
@@ -73,10 +74,10 @@ def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
         key = art["article_key"]
         try:
             one = _record_mentions(con, extractor_version, [(art, mentions)],
-                                   None if stale is None else [k for k in (key,) if k in stale])
+                                   None if stale is None else [k for k in (key,) if k in stale], timer)
         except (duckdb.Error, pa.ArrowException, OverflowError, ValueError, TypeError) as exc:
             reason = f"mentions could not be stored: {type(exc).__name__}: {exc}"
-            record_extract_errors(con, extractor_version, [(art, reason)])
+            record_extract_errors(con, extractor_version, [(art, reason)], timer=timer)
             if failures is not None:
                 failures.append((art, reason))
             continue
@@ -86,7 +87,8 @@ def record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
 
 
 def _record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
-                     batch: list[tuple[dict[str, Any], Any]], replacing: Iterable[str] | None) -> dict[str, int]:
+                     batch: list[tuple[dict[str, Any], Any]], replacing: Iterable[str] | None,
+                     timer: WriteTimer | None) -> dict[str, int]:
     keys = [a["article_key"] for a, _ in batch]
     stale = keys if replacing is None else list(replacing)
     per_table: dict[str, list[dict[str, Any]]] = {t: [] for t in MENTION_TABLES}
@@ -95,7 +97,7 @@ def _record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
         for table, records in rows.items():
             per_table[table].extend(records)
     now = utcnow()
-    with timed_write(), transaction(con):
+    with timed_write(timer), transaction(con):
         for table in MENTION_TABLES:
             delete_keys(con, table, "article_key", stale)
             insert_rows(con, table, per_table[table])
@@ -107,10 +109,10 @@ def _record_mentions(con: duckdb.DuckDBPyConnection, extractor_version: str,
 
 
 def record_extract_errors(con: duckdb.DuckDBPyConnection, extractor_version: str,
-                          failed: Sequence[tuple[dict[str, Any], str]]) -> int:
+                          failed: Sequence[tuple[dict[str, Any], str]], *, timer: WriteTimer | None = None) -> int:
     """Record articles whose extraction failed (article row with article_key and body_hash, reason)."""
     now = utcnow()
-    with timed_write(), transaction(con):
+    with timed_write(timer), transaction(con):
         return insert_rows(con, "extract_errors", [
             {"article_key": a["article_key"], "body_hash": a.get("body_hash"), "extractor_version": extractor_version,
              "error": reason[:2000], "failed_at": now} for a, reason in failed], replace=True)

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from .connection import transaction
-from .load import insert_rows, rows_by_keys, timed_write
+from .load import WriteTimer, insert_rows, rows_by_keys, timed_write
 
 
 def page_keys_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str, *, all_pages: bool = False) -> list[str]:
@@ -53,13 +53,13 @@ def decompress_page(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_parses(con: duckdb.DuckDBPyConnection, parses: list[dict[str, Any]],
-                  articles: list[dict[str, Any]]) -> dict[str, int]:
+                  articles: list[dict[str, Any]], *, timer: WriteTimer | None = None) -> dict[str, int]:
     """One transaction: parse outcomes and the articles they produced (replacing older versions).
 
     Returns how the articles compare with what was stored: new (a canonical URL not seen before), updated (its
     body changed) and same_body (parsed again, e.g. new bytes or a new parser, with the body it had)."""
     unique = list({a["article_key"]: a for a in articles}.values())
-    with timed_write(), transaction(con):
+    with timed_write(timer), transaction(con):
         before: dict[str, str] = {}
         if unique:
             con.register("_parsed_keys", pa.table({"article_key": pa.array([a["article_key"] for a in unique],
