@@ -14,7 +14,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -137,20 +136,18 @@ def discover_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id
 
 # ---------------------------------------------------------------- fetch
 
-def _rehydrate(row: dict[str, Any], html_dirs: dict[str, Path]) -> Discovered:
-    """A stored discovery row back to a `Discovered`; an html_dir page gets its file's bytes again (only a
-    file inside that source's own folder is read)."""
-    content = None
-    folder = html_dirs.get(row["source_name"])
-    via = row.get("discovered_via") or ""
-    if folder is not None and via.startswith("file://"):
-        from urllib.parse import unquote, urlparse
+def _discovered(row: dict[str, Any]) -> Discovered:
+    """A stored discovery row back to a `Discovered`, without bytes.
 
-        path = Path(unquote(urlparse(via).path)).resolve()
-        if path.is_file() and path.is_relative_to(folder):
-            content = path.read_bytes()
+    An html_dir page's file is read once, here in the fetch stage: `fetch_all` reads each file as its turn comes
+    (`fetch.discover.read_html_page`, under the html_dir rules: inside the folder, a regular file, at most
+    `max_bytes`), and the writer drops the bytes batch by batch, so a large folder is never in memory at once.
+    Discovery reads only each file's first 64 KB (its canonical link); discovery and fetch are separate steps
+    (maybe processes), so holding whole files from one to the other would be unbounded."""
+    from .fetch.types import Discovered
+
     return Discovered(source_name=row["source_name"], url=row["url"], discovered_via=row.get("discovered_via"),
-                      title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"), content=content)
+                      title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"))
 
 
 def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: str, *,
@@ -161,9 +158,9 @@ def fetch_stage(con: duckdb.DuckDBPyConnection, config: SourcesConfig, run_id: s
     disc_run = run_id if con.execute("select 1 from raw.discovered_urls where run_id = ? limit 1",
                                      [run_id]).fetchone() else wh.latest_discovery_run(con)
     rows = wh.discovered_for_run(con, disc_run) if disc_run else []
-    html_dirs = {s.name: s.path for s in config.sources if s.kind == "html_dir" and s.path is not None}
-    items = [_rehydrate(r, html_dirs) for r in rows]
-    validators = wh.validators_for(con, [i.url for i in items if i.content is None])
+    html_dirs = {s.name for s in config.sources if s.kind == "html_dir"}
+    items = [_discovered(r) for r in rows]
+    validators = wh.validators_for(con, [i.url for i in items if i.source_name not in html_dirs])
     report = StageReport()
     timer = wh.WriteTimer()
     pending: list[FetchResult] = []

@@ -10,22 +10,40 @@ from pipelines.days import newest_news_day
 from tests.support.paths import needs_shared
 
 
-def test_only_html_dir_sources_read_files_and_only_inside_their_folder(tmp_path):
+def test_html_dir_pages_are_read_once_at_fetch_under_the_html_dir_rules(tmp_path):
+    """Discovery reads each file's head only; the fetch stage reads the whole file once, as it is at fetch time,
+    under the html_dir rules (inside the folder, at most max_bytes), never bytes kept from discovery."""
+    import zlib
+
+    from pipelines import warehouse as wh
+    from pipelines.sources.config import load_sources
+
     folder = tmp_path / "pages"
     folder.mkdir()
-    page = folder / "a.html"
-    page.write_bytes(b"<html>a</html>")
-    outside = tmp_path / "sources.yaml"
-    outside.write_text("secret: true")
-    html_dirs = {"saved": folder.resolve()}
-    row = {"source_name": "saved", "url": "https://x.example/a", "discovered_via": page.as_uri()}
-    assert stages._rehydrate(row, html_dirs).content == b"<html>a</html>"
-    # a urls/rss source whose discovered_via is a file URI gets no content: it will be fetched over HTTP
-    row_urls = {"source_name": "picked", "url": "https://x.example/a", "discovered_via": outside.as_uri()}
-    assert stages._rehydrate(row_urls, html_dirs).content is None
-    # an html_dir row pointing outside its folder is not read
-    row_escape = {"source_name": "saved", "url": "https://x.example/a", "discovered_via": outside.as_uri()}
-    assert stages._rehydrate(row_escape, html_dirs).content is None
+    for name in ("changed", "grown", "escaped", "same"):
+        (folder / f"{name}.html").write_bytes(f"<html>{name} at discovery</html>".encode())
+    outside = tmp_path / "secret.html"
+    outside.write_bytes(b"<html>not in the folder</html>")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"defaults: {{max_bytes: 1000}}\nsources:\n  - {{name: saved, kind: html_dir, path: '{folder}'}}\n",
+                       encoding="utf-8")
+    config = load_sources(sources)
+    con = wh.connect(tmp_path / "news.duckdb")
+    try:
+        assert stages.discover_stage(con, config, "run-1").counts["urls"] == 4
+        (folder / "changed.html").write_bytes(b"<html>changed after discovery</html>")
+        (folder / "grown.html").write_bytes(b"<html>" + b"x" * 2000 + b"</html>")
+        (folder / "escaped.html").unlink()
+        (folder / "escaped.html").symlink_to(outside)
+        stages.fetch_stage(con, config, "run-1")
+        outcomes = dict(con.execute("select regexp_extract(url, '(\\w+)\\.html', 1), outcome from raw.fetch_log "
+                                    "where run_id = 'run-1'").fetchall())
+        stored = {name: zlib.decompress(content) for name, content in con.execute(
+            "select regexp_extract(url, '(\\w+)\\.html', 1), content from raw.pages").fetchall()}
+    finally:
+        con.close()
+    assert outcomes == {"changed": "ok", "same": "ok", "grown": "too_large", "escaped": "blocked_address"}
+    assert stored == {"changed": b"<html>changed after discovery</html>", "same": b"<html>same at discovery</html>"}
 
 
 def test_each_stage_report_carries_the_write_time_of_its_own_call(tmp_path):
