@@ -20,12 +20,13 @@ import duckdb
 
 from . import parallel, progress
 from . import warehouse as wh
-from .fetch.types import Discovered, FetchResult
 from .days import DayWindow
-from .sources.config import SourcesConfig
+from .fetch.types import Discovered, FetchResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the fetch side (httpx, pydantic) is imported where a stage needs it: a worker process
+    # (pipelines.parallel) imports this module and pays only for what parsing and extracting use
     from .fetch.robots import RobotsCache
+    from .sources.config import SourcesConfig
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # fetch results per write
@@ -144,8 +145,6 @@ def _discovered(row: dict[str, Any]) -> Discovered:
     `max_bytes`), and the writer drops the bytes batch by batch, so a large folder is never in memory at once.
     Discovery reads only each file's first 64 KB (its canonical link); discovery and fetch are separate steps
     (maybe processes), so holding whole files from one to the other would be unbounded."""
-    from .fetch.types import Discovered
-
     return Discovered(source_name=row["source_name"], url=row["url"], discovered_via=row.get("discovered_via"),
                       title_hint=row.get("title_hint"), lastmod_hint=row.get("lastmod_hint"))
 
