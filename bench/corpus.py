@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 
-from pipelines.parse.dates import SEOUL
+from pipelines.basics import SEOUL
 
 CITIES = ["천안시", "전주시", "세종시", "부산시", "대구시", "광주광역시", "수원시", "화성시", "청주시", "창원시", "김해시",
           "춘천시", "원주시", "포항시", "여수시", "순천시", "안양시", "고양시", "성남시", "제주도"]

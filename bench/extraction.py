@@ -40,10 +40,9 @@ from typing import Callable
 
 from bench.corpus import CorpusPage, build_corpus, write_corpus
 from pipelines.parse import parse_page
-from pipelines.parse.dates import SEOUL
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO.parent / "shared").resolve()
+from pipelines.basics import SEOUL
+from pipelines.settings import PROJECT_DIR as REPO  # the one definition of both folders
+from pipelines.settings import SHARED_DIR as SHARED
 
 
 @dataclass

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bench.corpus import (AGENCIES, CITIES, COMPANIES, EVENTS, LAYOUTS, NOT_ARTICLE_LAYOUTS, OTHER_TITLES,
                           PROJECTS, REPORTERS, _sentence, make_spec)
-from pipelines.parse.dates import SEOUL
+from pipelines.basics import SEOUL
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20261206

@@ -31,15 +31,16 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from pipelines.basics import SEOUL
+from pipelines.days import newest_news_day
+
 URLS_PER_SITEMAP = 10_000  # the protocol allows 50,000; smaller children stay well under max_bytes
 DAYS = 365  # the corpus's listing days; --days folds them onto fewer (the test's tiny run)
 
 
 def yesterday_in_seoul() -> date:
-    return datetime.now(SEOUL).date() - timedelta(days=1)
+    return date.fromisoformat(newest_news_day())
 
 
 def first_news_day(last_day: date, days: int = DAYS) -> date:

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipelines.settings import PROJECT_DIR as REPO  # the one definition of both folders
+from pipelines.settings import SHARED_DIR as SHARED
 from tests.support.http_server import Exchange, Response, TestHTTPServer
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO.parent / "shared").resolve()
 DEV = SHARED / "corpus" / "dev"
 SCORE_PY = SHARED / "eval" / "score.py"
 SETS = ("gov", "wire", "trade", "local", "hard")

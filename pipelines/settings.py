@@ -28,6 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+# ../shared beside the checkout: spec, seed pages, gold, score.py, the dev corpus (tests, `make eval`, benches;
+# the pipeline itself never reads it)
+SHARED_DIR = (PROJECT_DIR.parent / "shared").resolve()
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"  # the curated dictionaries (dbt seeds) the extractors read too
 DDL_DIR = PROJECT_DIR / "warehouse" / "ddl"

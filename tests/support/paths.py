@@ -5,12 +5,10 @@ Tests that read ../shared (seed pages, gold, score.py, the dev corpus) are marke
 module that reads it while being collected calls `skip_without_shared()` first."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = (REPO.parent / "shared").resolve()
+from pipelines.settings import PROJECT_DIR as REPO
+from pipelines.settings import SHARED_DIR as SHARED
 SEED_CORPUS = SHARED / "corpus" / "seeds"
 SEED_GOLD = SHARED / "gold" / "seeds.json"
 SCORE_PY = SHARED / "eval" / "score.py"
