@@ -22,6 +22,23 @@ def test_br_br_separates_paragraphs_and_single_br_after_sentence_too() -> None:
     assert _body(news_page(paragraph_html=inner)) == body_text()
 
 
+def test_text_and_inline_elements_read_the_same_below_the_walks_depth() -> None:
+    """Below WALK_DEPTH the page is read flat (walk_flat), with the walk's own text and inline handling: a single
+    <br> after a sentence end, <br><br>, linked text, an image followed by its caption, a password field."""
+    from pipelines.parse.body import WALK_DEPTH
+
+    inner = ("<br><br>".join(PARAGRAPHS[:3]) + "<br>" + PARAGRAPHS[3] + "<br><br>" + PARAGRAPHS[4]
+             + '<br><br><img src="/a.jpg">▲ 협약식에 참석한 관계자들')
+
+    def deep(html: str) -> str:
+        at = html.index("<body>") + len("<body>")
+        return html[:at] + "<span>" * (WALK_DEPTH + 20) + html[at:]
+
+    assert _body(deep(news_page(paragraph_html=inner))) == _body(news_page(paragraph_html=inner)) == body_text()
+    login = news_page(paragraph_html=PARAGRAPHS[0] + '<form><input type="password" name="pw"></form>')
+    assert parse_page(login.encode(), URL).reason == parse_page(deep(login).encode(), URL).reason == "login_page"
+
+
 def test_ads_bylines_captions_copyright_widgets_are_dropped() -> None:
     noise = [
         '<div class="ad_in_article"><span>광고</span></div>',

@@ -23,9 +23,10 @@
    ``(서울=연합뉴스) 홍길동 기자 =``) is removed.
 
 Deep pages. The walk recurses at most WALK_DEPTH (300) elements deep. An element below that is read flat,
-without recursion (``_Walker.walk_flat``): its text, cut into blocks at block-level elements and ``<br><br>``,
-all in the zone and container of the element at the cut (zone words below it are not read; scripts and styles
-are still skipped). So a page nested deeper than 300 levels (the parse budget refuses more than
+without recursion (``_Walker.walk_flat``): its text, cut into blocks at block-level elements, all in the zone
+and container of the element at the cut (zone words below it are not read); text and inline elements (``<br>``,
+images, links, skipped tags, a password field) are read by the same code as in the walk (``_Walker.text``,
+``_Walker.inline``). So a page nested deeper than 300 levels (the parse budget refuses more than
 budget.MAX_DEPTH) keeps its text instead of silently losing it.
 """
 from __future__ import annotations
@@ -220,6 +221,42 @@ class _Walker:
             self.res.dates.append(DateCandidate(found.when, block.order, "byline", found.labeled, found.modified,
                                                 distributed=found.distributed))
 
+    # -- text and inline elements (one implementation for walk and walk_flat) -----------------------
+    def text(self, t: str, container: LexborNode, cid: int, zone: int, ctag: str, other_item: bool) -> None:
+        """A text node that is not blank or continues a block: a single ``<br>`` after a sentence end ends the
+        block before it; linked text counts towards the block's link text (and notes a digit in it)."""
+        buf = self.buf
+        if self.br_run == 1 and buf and _SENTENCE_END.search("".join(buf[-3:]).rstrip()):
+            self.flush(container, cid, zone, ctag, other_item)
+        stripped = t.strip()
+        if stripped:
+            self.br_run = 0
+        buf.append(t)
+        if self.in_link:
+            self.buf_link += len(stripped)
+            if not self.link_digits and _DIGIT.search(stripped):
+                self.link_digits = True
+
+    def inline(self, child: LexborNode, action: int, container: LexborNode, cid: int, zone: int, ctag: str,
+               other_item: bool) -> None:
+        """An element the walk does not classify (`_tag_action`): ``<br>`` (two end a block), an image (ends the
+        block; a caption may follow), a password input (the page is a login form); skipped tags do nothing."""
+        if action == _BR:
+            self.br_run += 1
+            if self.br_run >= 2:
+                self.flush(container, cid, zone, ctag, other_item)
+                self.br_run = 2
+            else:
+                self.buf.append(" ")
+        elif action == _IMAGE:
+            if self.buf:
+                self.flush(container, cid, zone, ctag, other_item)
+            else:
+                self.br_run = 0
+            self.last_image_order = len(self.res.blocks)
+        elif action == _INPUT and (child.attributes.get("type") or "").lower() == "password":
+            self.res.has_password = True
+
     # -- walk ---------------------------------------------------------------------------------
     def walk(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str, other_item: bool,
              depth: int) -> None:
@@ -232,37 +269,14 @@ class _Walker:
             if child.is_text_node:  # cheaper than .tag == "-text"
                 t = child.text_content
                 if t and (buf or not t.isspace()):
-                    if self.br_run == 1 and buf and _SENTENCE_END.search("".join(buf[-3:]).rstrip()):
-                        self.flush(container, cid, zone, ctag, other_item)
-                    stripped = t.strip()
-                    if stripped:
-                        self.br_run = 0
-                    buf.append(t)
-                    if self.in_link:
-                        self.buf_link += len(stripped)
-                        if not self.link_digits and _DIGIT.search(stripped):
-                            self.link_digits = True
+                    self.text(t, container, cid, zone, ctag, other_item)
                 continue
             tag = child.tag
             action = _TAG_ACTIONS.get(tag)
             if action is None:
                 action = _tag_action(tag)
             if action:
-                if action == _BR:
-                    self.br_run += 1
-                    if self.br_run >= 2:
-                        self.flush(container, cid, zone, ctag, other_item)
-                        self.br_run = 2
-                    else:
-                        buf.append(" ")
-                elif action == _IMAGE:
-                    if buf:
-                        self.flush(container, cid, zone, ctag, other_item)
-                    else:
-                        self.br_run = 0
-                    self.last_image_order = len(res.blocks)
-                elif action == _INPUT and (child.attributes.get("type") or "").lower() == "password":
-                    res.has_password = True
+                self.inline(child, action, container, cid, zone, ctag, other_item)
                 continue
             # an element: zone, block boundary, recursion
             attrs = child.attributes
@@ -332,7 +346,8 @@ class _Walker:
     def walk_flat(self, node: LexborNode, zone: int, container: LexborNode, cid: int, ctag: str,
                   other_item: bool) -> None:
         """Read `node`'s subtree without recursion (an explicit stack): text in document order, a block cut at
-        each block-level element's start and end and at ``<br><br>``; every block in `container`'s zone."""
+        each block-level element's start and end; text and inline elements as `walk` reads them (`text`,
+        `inline`); every block in `container`'s zone."""
         buf = self.buf
         todo: list = [node.first_child]
         while todo:
@@ -350,26 +365,14 @@ class _Walker:
             if child.is_text_node:
                 t = child.text_content
                 if t and (buf or not t.isspace()):
-                    if t.strip():
-                        self.br_run = 0
-                    buf.append(t)
-                    if self.in_link:
-                        self.buf_link += len(t.strip())
+                    self.text(t, container, cid, zone, ctag, other_item)
                 continue
             tag = child.tag
             action = _TAG_ACTIONS.get(tag)
             if action is None:
                 action = _tag_action(tag)
             if action:
-                if action == _BR:
-                    self.br_run += 1
-                    if self.br_run >= 2:
-                        self.flush(container, cid, zone, ctag, other_item)
-                        self.br_run = 2
-                    else:
-                        buf.append(" ")
-                elif action == _IMAGE and buf:
-                    self.flush(container, cid, zone, ctag, other_item)
+                self.inline(child, action, container, cid, zone, ctag, other_item)
                 continue
             if tag in BLOCK_TAGS:
                 if buf:
