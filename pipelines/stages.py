@@ -34,8 +34,9 @@ WRITE_BATCH = 2000  # pages / articles per read + write of the parse and extract
 
 
 def _robots_or_new(robots: RobotsCache | None) -> RobotsCache:
-    """The run's robots.txt cache as the caller passed it (the nightly job's RobotsResource: one per run, shared
-    by the discover and fetch stages, so a host's robots.txt is fetched once per run), else one for this call."""
+    """The run's robots.txt cache as the caller passed it (the Dagster assets pass the `robots` resource,
+    pipelines.resources.run_robots: one per run, shared by the discover and fetch stages, so a host's robots.txt
+    is fetched once per run), else a cache for this call alone."""
     if robots is not None:
         return robots
     from .fetch.robots import RobotsCache
@@ -142,7 +143,9 @@ def _discovered(row: dict[str, Any]) -> Discovered:
 
     An html_dir page's file is read once, here in the fetch stage: `fetch_all` reads each file as its turn comes
     (`fetch.discover.read_html_page`, under the html_dir rules: inside the folder, a regular file, at most
-    `max_bytes`), and the writer drops the bytes batch by batch, so a large folder is never in memory at once.
+    `max_bytes`), one file at a time, and the writer drops the bytes once a batch is stored, so at most the
+    batch waiting to be written and the one being written (2 x BATCH pages, as for pages fetched over HTTP) are
+    in memory, never a whole large folder.
     Discovery reads only each file's first 64 KB (its canonical link); discovery and fetch are separate steps
     (maybe processes), so holding whole files from one to the other would be unbounded."""
     return Discovered(source_name=row["source_name"], url=row["url"], discovered_via=row.get("discovered_via"),

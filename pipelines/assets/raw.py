@@ -13,8 +13,8 @@ import dagster as dg
 
 from .. import stages
 from .. import warehouse as wh
-from ..partitions import NEWS_DAYS, window_of_context
 from ..fetch.robots import RobotsCache
+from ..partitions import NEWS_DAYS, window_of_context
 from ..resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
 WRITER_POOL = WAREHOUSE_POOL
