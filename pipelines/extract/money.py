@@ -148,18 +148,21 @@ _MATCHING_RE = re.compile(r"1\s*[:：대]\s*1\s*(?:로\s*|의\s*|)?(?:대응\s*)
 _BARE_ANAPHOR_RE = re.compile(r"(?<![가-힣])(?P<k>시|군|구|도)(?:는|은|가|이|도)\s")
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _squash(s: str) -> str:
+    return _SPACE_RE.sub("", s)
+
+
 @dataclass(frozen=True)
 class FundingTerm:
     term: str
     funding_source: str
+    key: str = field(init=False, repr=False, compare=False)  # the term without spaces (read per amount per term)
 
-    @property
-    def key(self) -> str:
-        return _squash(self.term)
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", _squash(self.term))
 
 
 @lru_cache(maxsize=1)
