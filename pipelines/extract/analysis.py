@@ -190,7 +190,7 @@ class SentenceAnalysis:
     @cached_property
     def name_quotes(self) -> list[tuple[int, int]]:
         """Spans in single quotes or title brackets (‘…’, '…', 「…」, 《…》): names of projects and agreements;
-        double quotes (“…”) are speech and stay out."""
+        double quotes (“…”) are speech and stay in."""
         return _quoted_spans(self.text, NAME_QUOTE_PAIRS)
 
     @cached_property

@@ -26,6 +26,9 @@ direction from the predicate governing the date (`governing_direction`): 'future
 yearless date past → latest not after publication, future → next, NULL → nearest to publication.
 
 Not dates: counters and durations (`22대`, `3일간`, `30일 이내`, `1초`), `5-1 생활권`, amounts.
+
+The date expressions of a sentence (spans, longest first, no overlap) come from its analysis
+(analysis.py: `DATE_PATTERNS`, `SentenceAnalysis.date_spans`); this module turns them into mentions.
 """
 from __future__ import annotations
 
