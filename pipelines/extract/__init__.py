@@ -2,8 +2,9 @@
 
 Pure Python (no Dagster): `extract_article(body, published_at)` returns an `ArticleMentions`.
 Order: split sentences → dates (article-level, so `이날` can point at an earlier day) → money → events
-(need the dates) → organisations → partnerships (need the organisations). Kiwi is used only on sentences that
-hold an amount (programme noun phrases); dates and events are regex grammar over the sentence text.
+(need the dates) → organisations → partnerships (need the organisations). Every grammar reads the sentence's one
+analysis (analysis.py: tokens, name candidates, amounts, date/quote/bracket spans, local governments, programmes),
+computed once per sentence; Kiwi runs only on sentences with a programme word or an organisation cue.
 """
 from __future__ import annotations
 

@@ -26,13 +26,16 @@ direction from the predicate governing the date (`governing_direction`): 'future
 yearless date past → latest not after publication, future → next, NULL → nearest to publication.
 
 Not dates: counters and durations (`22대`, `3일간`, `30일 이내`, `1초`), `5-1 생활권`, amounts.
+
+The date expressions of a sentence (spans, longest first, no overlap) come from its analysis
+(analysis.py: `DATE_PATTERNS`, `SentenceAnalysis.date_spans`); this module turns them into mentions.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .analysis import DateSpan, analysis_of
 from .types import DateMention, Sentence
 
 _YEAR_WORD_OFFSET = {
@@ -54,31 +57,6 @@ def _period_month(part: str | None) -> int | None:
         return 3 * int(part[0]) - 2
     return _PERIOD_MONTH.get(part or "")
 
-_NB = r"(?<![\d.,:/~\-])"  # not inside another number
-_YEAR_WORD = r"재작년|지난\s?해|작년|올해|금년|내후년|내년|올(?=\s+(?:\d{1,2}\s*월|상반기|하반기|연말|말|[1-4]\s*분기))"
-_MONTH_WORD = r"지난\s?달|전달(?![가-힣])|이번\s?달|이달|다음\s?달|내달"
-_YEAR = rf"(?:{_NB}(?P<y>\d{{4}})\s*년|[’'‘](?P<y2>\d{{2}})\s*년|(?P<yw>{_YEAR_WORD}))"
-_DIR = r"(?:(?P<dir>지난|오는)\s*)?"
-_DAY_TAIL = r"(?!간|째|치|\s*(?:동안|이내|만에|이상|이하|마다)|\s*(?:전|후)(?![가-힣]))"
-_PERIOD_SUFFIX = r"(?:\s*(?P<part>연말|연초|말(?![씀하했레])|초(?![가-힣]{2})|상반기|하반기|[1-4]\s*분기))?"
-
-# (kind, pattern); longer matches win when two overlap
-_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("ymd_num", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>\d{1,2})\s*[./\-]\s*(?P<d>\d{1,2})(?![\d])\.?")),
-    ("ymd_num2", re.compile(r"(?<![\d.])(?P<y2>\d{2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?![\d.])")),
-    ("year_range", re.compile(
-        rf"(?:{_NB}(?P<y>\d{{4}})\s*년?|[’'‘](?P<y2>\d{{2}}))\s*[~∼〜\-–]\s*[’'‘]?\d{{2,4}}\s*년")),
-    ("ymd", re.compile(
-        rf"{_YEAR}\s*{_DIR}(?P<m>\d{{1,2}})\s*월(?:\s*(?P<d>\d{{1,2}})\s*일{_DAY_TAIL})?{_PERIOD_SUFFIX}")),
-    ("rel_month", re.compile(rf"(?P<mw>{_MONTH_WORD})(?:\s*(?P<d>\d{{1,2}})\s*일{_DAY_TAIL})?{_PERIOD_SUFFIX}")),
-    ("md", re.compile(
-        rf"{_DIR}{_NB}(?P<m>\d{{1,2}})\s*월(?:\s*(?P<d>\d{{1,2}})\s*일{_DAY_TAIL}|(?![급세드간]|요일))")),
-    ("d", re.compile(rf"{_DIR}{_NB}(?P<d>\d{{1,2}})\s*일{_DAY_TAIL}")),
-    ("year", re.compile(rf"{_YEAR}(?!\s*\d{{1,2}}\s*월){_PERIOD_SUFFIX}")),
-    ("anchor", re.compile(r"(?P<a>이날|오늘(?!날)|당일|금일)")),
-    ("prev_day", re.compile(r"(?<![가-힣])(?P<pd>전날|전일|어제)(?!\s*(?:대비|보다|比))")),
-    ("this_year", re.compile(r"(?P<t>연내|연초|연말|상반기|하반기|(?<![\d.,])[1-4]\s*분기)")),
-]
 
 # 목표 as the predicate ('…을 목표로', '…는 목표다', '목표는 2023년'), not a noun modifier ('목표 유수율을 달성했다')
 _FUTURE_RE = re.compile(
@@ -135,12 +113,6 @@ def governing_direction(text: str, pos: int, window: int = 90) -> str | None:
     return "past"
 
 
-@dataclass
-class _Found:
-    kind: str
-    start: int
-    end: int
-    match: re.Match
 
 
 def _has_rieul_final(syllable: str) -> bool:
@@ -180,22 +152,7 @@ def _in_range(value: str | None, low: int, high: int) -> bool:
     return value is None or low <= int(value) <= high
 
 
-def _candidates(text: str) -> list[_Found]:
-    found: list[_Found] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                found.append(_Found(kind, m.start(), m.end(), m))
-    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
-    chosen: list[_Found] = []
-    for f in found:
-        if any(f.start < c.end and c.start < f.end for c in chosen):
-            continue
-        chosen.append(f)
-    return sorted(chosen, key=lambda f: f.start)
-
-
-def _build(f: _Found, text: str, sentence_no: int, mention_no: int) -> DateMention | None:
+def _build(f: DateSpan, text: str, sentence_no: int, mention_no: int) -> DateMention | None:
     g = f.match.groupdict()
     mention = DateMention(sentence_no=sentence_no, mention_no=mention_no,
                           date_text=f.match.group(0).strip(), start=f.start, end=f.end)
@@ -240,7 +197,7 @@ def _build(f: _Found, text: str, sentence_no: int, mention_no: int) -> DateMenti
 def find_dates_in_sentence(sentence: Sentence) -> list[DateMention]:
     """Date mentions of one sentence (anchors not yet resolved: day_ref='anchor', components NULL)."""
     out: list[DateMention] = []
-    for f in _candidates(sentence.text):
+    for f in analysis_of(sentence.text).date_spans:
         mention = _build(f, sentence.text, sentence.sentence_no, len(out))
         if mention is not None:
             out.append(mention)

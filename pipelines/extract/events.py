@@ -47,6 +47,7 @@ from functools import lru_cache
 
 from ..settings import SEEDS_DIR
 from .dates import governing_direction, is_future_governed
+from .analysis import analysis_of
 from .types import DateMention, EventMention, Sentence
 
 EVENT_TRIGGERS_CSV = SEEDS_DIR / "event_triggers.csv"
@@ -83,8 +84,6 @@ _PAST_FIRST_PART_RE = re.compile(r"(?:[한된은던]|었|았|였|했|됐)$")
 _REPORT_FRAME_AFTER_RE = re.compile(r"^\s*(?:밝혔|전했|말했|설명했|알렸|발표했)")
 _REPORT_FRAME_BEFORE_RE = re.compile(r"(?:다|라|냐)고\s*$")
 _PAST_AFTER_RE = re.compile(r"^(?:했|됐|하였|되었|한\s|된\s)")
-_QUOTES = (("‘", "’"), ("“", "”"), ("'", "'"), ('"', '"'), ("「", "」"), ("『", "』"), ("<", ">"), ("《", "》"))
-_NAME_QUOTES = (("‘", "’"), ("'", "'"), ("「", "」"), ("『", "』"), ("<", ">"), ("《", "》"))
 _VENUE_WORDS = (
     "시청", "군청", "구청", "도청", "청사", "회의실", "센터", "벡스코", "코엑스", "킨텍스", "엑스코", "세텍",
     "호텔", "홀", "컨벤", "엑스포", "사옥", "강당", "회관", "컨벤션", "전시장", "본사", "본관", "캠퍼스", "광장", "타워", "빌딩",
@@ -132,22 +131,6 @@ def event_triggers() -> tuple[Trigger, ...]:
                      for r in csv.DictReader(fh))
 
 
-def _quoted_spans(text: str, pairs: tuple[tuple[str, str], ...] = _QUOTES) -> list[tuple[int, int]]:
-    spans = []
-    for open_q, close_q in pairs:
-        if open_q not in text:
-            continue
-        pattern = re.escape(open_q) + r"[^" + re.escape(close_q) + r"]{1,80}" + re.escape(close_q)
-        spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
-    return spans
-
-
-def _name_spans(text: str) -> list[tuple[int, int]]:
-    """Spans in single quotes or title brackets (‘…’, '…', 「…」, 《…》): names of projects and agreements;
-    double quotes (“…”) are speech and stay in."""
-    return _quoted_spans(text, _NAME_QUOTES)
-
-
 def _is_report_date(d: DateMention, text: str) -> bool:
     """The date of the reporting frame ('…했다고 1일 밝혔다'): when the sentence was said, not the event."""
     return bool(_REPORT_FRAME_BEFORE_RE.search(text[: d.start]) and _REPORT_FRAME_AFTER_RE.match(text[d.end:]))
@@ -167,7 +150,7 @@ def _nearest_date(dates: list[DateMention], start: int, end: int, text: str,
         dates = [d for d in dates if d.end <= start]
     if not dates:
         return None
-    quoted = _quoted_spans(text)
+    quoted = analysis_of(text).quotes
     in_quotes = [d for d in dates if any(a <= d.start and d.end <= b for a, b in quoted)]
     reported = [d for d in dates if d not in in_quotes and _is_report_date(d, text)]
     free = ([d for d in dates if d not in in_quotes and d not in reported] or reported or dates)
@@ -237,7 +220,7 @@ def _future_clause(d: DateMention, dates: list[DateMention], text: str) -> str |
         return None
     if _UNTIL_RE.match(clause) and not _PLAN_WORD_RE.search(clause):
         return None  # '오는 10월까지 실증을 이어가며': the end of something under way, not a happening
-    if any(a <= d.start and d.end <= b for a, b in _name_spans(text)):
+    if any(a <= d.start and d.end <= b for a, b in analysis_of(text).name_quotes):
         return None
     return clause.strip()[:30]
 
@@ -256,6 +239,7 @@ _TIGHT = 12
 
 def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
     text = sentence.text
+    name_quotes = analysis_of(text).name_quotes
     # one event per (type, date mention): '3월 착공 예정이며 2027년 개소가 목표' is two planned events
     chosen: dict[tuple[str, int | None], tuple[int, int, str]] = {}
     for trig in event_triggers():
@@ -268,7 +252,7 @@ def _events_in(sentence: Sentence, dates: list[DateMention]) -> list[_Found]:
                 continue
             if any(text.startswith(n, m.start()) for n in _LONGER_NOUNS):
                 continue
-            if any(a < m.start() and m.end() < b and " " in text[m.end(): b] for a, b in _name_spans(text)):
+            if any(a < m.start() and m.end() < b and " " in text[m.end(): b] for a, b in name_quotes):
                 continue  # a modifier inside a quoted name ('‘AI 센터 유치 추진을 위한 업무협약’'), not its head
             if event_type == "took_effect" and not _LEGAL_NOUN_RE.search(
                     text[max(m.start() - 40, 0): m.end() + 30]):

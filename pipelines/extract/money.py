@@ -59,9 +59,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..settings import SEEDS_DIR
-from .kiwi import tokenize
+from .analysis import PROGRAM_HEADS, analysis_of
 from .money_tables import TableAmount, table_amounts
-from .numbers import find_amounts, has_won
+from .numbers import has_won
 from .types import MoneyMention, Sentence
 
 FUNDING_TERMS_CSV = SEEDS_DIR / "funding_source_terms.csv"
@@ -145,38 +145,24 @@ _SHARE_RE = re.compile(
     r"(?P<pcts>\d+(?:\.\d+)?\s*%(?:\s*(?:,|와|과|및|대)\s*\d+(?:\.\d+)?\s*%)+)"
 )
 _MATCHING_RE = re.compile(r"1\s*[:：대]\s*1\s*(?:로\s*|의\s*|)?(?:대응\s*)?매칭")
-_LOCAL_GOV_RE = re.compile(
-    r"(?<![가-힣])(?P<name>[가-힣]{1,4}(?:특별자치도|특별자치시|광역시|특별시)|[가-힣]{2,4}[시군구]|"
-    r"경기도|강원도|충청북도|충청남도|전라북도|전라남도|경상북도|경상남도|제주도)"
-    r"(?P<p>는|은|가|이|에|에는|에서|의|도|와|과)?(?![가-힣])"
-)
-_NOT_LOCAL_GOV = (
-    "도시", "개시", "표시", "당시", "게시", "제시", "감시", "동시", "즉시", "실시", "출시", "지시", "중시", "전시",
-    "일시", "상시", "수시", "임시", "역시", "무시", "혹시", "연구", "요구", "도구", "기구", "출구", "인구", "입구",
-    "가구", "장군", "공군", "해군", "육군", "지구", "추구", "강구", "시구", "부시", "고시", "명시", "공시", "예시",
-    "착시", "재시", "응시", "중구난", "선구", "창구", "전구", "항구", "통시", "직시", "간주시", "의구", "촉구",
-)
 _BARE_ANAPHOR_RE = re.compile(r"(?<![가-힣])(?P<k>시|군|구|도)(?:는|은|가|이|도)\s")
-_PROGRAM_HEADS = ("사업", "프로젝트")
-_PROGRAM_STOP_NOUNS = frozenset({"이번", "해당", "본", "이", "그", "동", "각", "모든", "전체", "관련", "신규",
-                                 "다른", "여러", "총", "올해", "내년", "이들", "같은"})
-_NOUNISH_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XSN", "XPN"})
-# a stage of a programme ('인공지능 집적단지 2단계 사업'): part of a name after its words, never a name alone
-_STAGE_NOUNS = frozenset({"단계", "차", "차년도", "년차"})
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _squash(s: str) -> str:
+    return _SPACE_RE.sub("", s)
 
 
 @dataclass(frozen=True)
 class FundingTerm:
     term: str
     funding_source: str
+    key: str = field(init=False, repr=False, compare=False)  # the term without spaces (read per amount per term)
 
-    @property
-    def key(self) -> str:
-        return _squash(self.term)
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", _squash(self.term))
 
 
 @lru_cache(maxsize=1)
@@ -600,12 +586,12 @@ def _matching_rows(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, str
 # ---------------------------------------------------------------- period, programme, recipient
 
 def _programme_year(sentences: list[Sentence], idx: int, published_at: datetime | None) -> int | None:
-    pattern = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*년[^.。]{0,30}?(?:사업|프로젝트)")
+    """The year of a `YYYY년 … 사업` phrase: this sentence, then the ones before it (nearest first), then after."""
     order = [idx] + list(range(idx - 1, -1, -1)) + list(range(idx + 1, len(sentences)))
     for i in order:
-        m = pattern.search(sentences[i].text)
-        if m:
-            return int(m.group(1))
+        year = analysis_of(sentences[i].text).programme_year
+        if year is not None:
+            return year
     return published_at.year if published_at else None
 
 
@@ -631,32 +617,8 @@ def _period(text: str, programme_year: int | None) -> tuple[int | None, int | No
     return None, None
 
 
-def _program_in(text: str) -> list[tuple[int, int, str]]:
-    """Named programme noun phrases of a sentence as (start, end, phrase); bare `사업` is skipped."""
-    tokens = tokenize(text)
-    out = []
-    for i, (form, tag, start, length) in enumerate(tokens):
-        if tag != "NNG" or form not in _PROGRAM_HEADS:
-            continue
-        if i + 1 < len(tokens) and tokens[i + 1][1] == "XSN" and tokens[i + 1][0] == "비":
-            continue
-        j = i
-        while j > 0:
-            pf, pt, ps, pl = tokens[j - 1]
-            glued_number = pt == "SN" and ps + pl == tokens[j][2] and tokens[j][0] in _STAGE_NOUNS  # 2|단계
-            if (not glued_number and pt not in _NOUNISH_TAGS and pf not in _STAGE_NOUNS) \
-                    or pf in _PROGRAM_STOP_NOUNS or ps + pl < tokens[j][2] - 1:
-                break
-            j -= 1
-        if all(tokens[k][1] == "SN" or tokens[k][0] in _STAGE_NOUNS for k in range(j, i)):
-            continue  # nothing but a stage before the head ('2단계 사업', '2차 사업'): no programme is named
-        phrase = text[tokens[j][2]: start + length]
-        out.append((tokens[j][2], start + length, phrase))
-    return out
-
-
 def _program(sentences: list[Sentence], idx: int, amount_end: int) -> str | None:
-    phrases = _program_in(sentences[idx].text)
+    phrases = analysis_of(sentences[idx].text).programmes
     after = [p for p in phrases if p[0] >= amount_end]
     if after:
         return after[0][2]
@@ -664,7 +626,7 @@ def _program(sentences: list[Sentence], idx: int, amount_end: int) -> str | None
         return phrases[-1][2]
     for j in (idx - 1, idx - 2, idx + 1):
         if 0 <= j < len(sentences):
-            found = _program_in(sentences[j].text)
+            found = analysis_of(sentences[j].text).programmes
             if found:
                 return found[-1][2]
     return None
@@ -673,20 +635,9 @@ def _program(sentences: list[Sentence], idx: int, amount_end: int) -> str | None
 _SUBJECT_PARTICLES = frozenset({"는", "은", "가", "이"})
 
 
-def _local_govs(text: str) -> list[tuple[int, str, str]]:
-    """(offset, name, particle) of every local-government name in the text."""
-    out = []
-    for m in _LOCAL_GOV_RE.finditer(text):
-        name = m.group("name")
-        if any(name.endswith(bad) for bad in _NOT_LOCAL_GOV):
-            continue
-        out.append((m.start(), name, m.group("p") or ""))
-    return out
-
-
 def _recipient(sentences: list[Sentence], idx: int) -> str | None:
     text = sentences[idx].text
-    named = _local_govs(text)
+    named = analysis_of(text).local_governments
     subjects = [name for _, name, particle in named if particle in _SUBJECT_PARTICLES]
     if subjects:
         return subjects[0]
@@ -696,12 +647,12 @@ def _recipient(sentences: list[Sentence], idx: int) -> str | None:
     if m:
         suffix = m.group("k")
         for j in range(idx - 1, -1, -1):
-            for _, name, _ in reversed(_local_govs(sentences[j].text)):
+            for _, name, _ in reversed(analysis_of(sentences[j].text).local_governments):
                 if name.endswith(suffix):
                     return name
     for j in (idx - 1, idx - 2):
         if j >= 0:
-            named = _local_govs(sentences[j].text)
+            named = analysis_of(sentences[j].text).local_governments
             subjects = [name for _, name, particle in named if particle in _SUBJECT_PARTICLES]
             if subjects or named:
                 return (subjects or [named[-1][1]])[0]
@@ -752,7 +703,7 @@ def _amounts_in(text: str) -> list[_Amount]:
     out: list[_Amount] = []
     bound = 0
     foreign: tuple[int, str | None] | None = None  # (end, cue) of the last foreign-currency amount
-    for start, end, value in _with_shared_unit_parts(text, find_amounts(text)):
+    for start, end, value in _with_shared_unit_parts(text, analysis_of(text).amounts):
         a = _Amount(start, end, value)
         if _is_foreign(text, a):
             before = _cue_before(text, bound, start)
@@ -793,7 +744,7 @@ def find_money_mentions(sentences: list[Sentence], published_at: datetime | None
                 out.append(MoneyMention(
                     sentence_no=sentence.sentence_no, mention_no=n, surface=t.surface, amount_krw=t.value,
                     cue=t.cue, list_no=table_lists[t.row], is_list_total=t.is_total,
-                    program=t.label if any(h in t.label for h in _PROGRAM_HEADS) else None))
+                    program=t.label if any(h in t.label for h in PROGRAM_HEADS) else None))
             continue
         amounts = _amounts_in(text)
         if not amounts:

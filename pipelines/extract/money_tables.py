@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .numbers import find_amounts
+from .analysis import analysis_of
 from .types import Sentence
 
 _MAX_CELL = 30
@@ -85,7 +85,7 @@ def _value(cell: str, unit: int | None) -> int | None:
             return int(Decimal(m.group(1).replace(",", "")) * unit)
         except InvalidOperation:
             return None
-    found = find_amounts(text)
+    found = analysis_of(text).amounts
     if len(found) == 1 and _squash(text[: found[0][0]]) in ("", "약") and not _squash(text[found[0][1]:]):
         return found[0][2]
     return None

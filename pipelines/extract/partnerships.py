@@ -58,13 +58,12 @@ from .orgs.cues import (
 from .orgs.phrases import (
     COMITATIVE_PARTICLES,
     SUBJECT_PARTICLES,
-    enclosing_paren,
     inside,
     is_credit_paren,
     link_groups,
-    quote_spans,
     speech_spans,
 )
+from .analysis import analysis_of
 from .types import OrgMention, PartnershipMention, Sentence
 
 _PARTNER_PARTICLES = COMITATIVE_PARTICLES | {"등과", "등과도"}
@@ -138,7 +137,7 @@ def _parties(s: Sentence, mentions: list[OrgMention], quotes: list[tuple[int, in
     for m, (a, b) in zip(ms, spans):
         if b <= a or inside(quotes, a, b) or lexicon().is_generic(m.resolved):
             continue
-        par = enclosing_paren(s.text, a, b)
+        par = analysis_of(s.text).brackets.enclosing(a, b)
         if par is not None:
             continue  # aliases '(LH)', affiliations '(… 부원장)', credits; consortium lists are read separately
         keep.append((m, a, b))
@@ -345,7 +344,8 @@ def find_partnerships(sentences: list[Sentence], org_mentions: list[OrgMention])
     last_frame_sno = -1
     for s in sentences:
         mentions = by_sentence.get(s.sentence_no, [])
-        single, double = quote_spans(s.text)
+        analysis = analysis_of(s.text)
+        single, double = analysis.single_quotes, analysis.double_quotes
         double = speech_spans(s.text, double)
         unq = _blank(s.text, double)  # speech is not where parties are stated; ‘names’ keep their cue words
         ptype = _sentence_type(unq)
@@ -469,7 +469,7 @@ def _add_pairs(frame: _Frame, pairs: list[tuple[str, str]], sentence_no: int) ->
 
 
 def _in_credit(text: str, p: _Party) -> bool:
-    par = enclosing_paren(text, p.start, p.end)
+    par = analysis_of(text).brackets.enclosing(p.start, p.end)
     return par is not None and is_credit_paren(text, par)
 
 

@@ -40,7 +40,6 @@ from .phrases import (
     SUBJECT_PARTICLES,
     Candidate,
     SentenceAnalysis,
-    analyse,
     enclosing_paren,
     inside,
     is_credit_paren,
@@ -48,6 +47,7 @@ from .phrases import (
     speech_spans,
     trailing,
 )
+from .. import analysis as sentence_analysis  # after .phrases: analysis.py reads phrases (one import order)
 from ..kiwi import tokenize
 from ..types import OrgMention, Sentence
 
@@ -256,14 +256,14 @@ def find_org_mentions(sentences: list[Sentence]) -> list[OrgMention]:
     analyses: dict[int, SentenceAnalysis] = {}
     for s in sentences:
         if _worth_analysing(s.text, None):
-            analyses[s.sentence_no] = analyse(s.text)
+            analyses[s.sentence_no] = sentence_analysis.analysis_of(s.text).names
     admitted = _admitted_weak(analyses)
     if admitted:
         weak_names = {c.text for sa in analyses.values() for c in sa.candidates if squash(c.text) in admitted}
         extra = re.compile("|".join(re.escape(n) for n in sorted(weak_names, key=len, reverse=True)))
         for s in sentences:
             if s.sentence_no not in analyses and _worth_analysing(s.text, extra):
-                analyses[s.sentence_no] = analyse(s.text)
+                analyses[s.sentence_no] = sentence_analysis.analysis_of(s.text).names
     persons = {p for sa in analyses.values() for p in sa.persons}
     countries = _country_names()
     later_lgs = [c.lg_name for s in sentences if s.sentence_no in analyses
