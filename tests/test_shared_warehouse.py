@@ -21,7 +21,8 @@ import psycopg2
 import pytest
 
 from pipelines.days import newest_news_day
-from pipelines.settings import DBT_PROJECT_DIR, dbt_executable, shared_store
+from pipelines.settings import DBT_PROJECT_DIR, SharedStore, dbt_executable, shared_store
+from pipelines.warehouse.shared import SharedStoreError, publish
 from tests.support.http_server import Response, conditional, html, robots_txt, serve
 from tests.support.nights import nightly_job
 from tests.support.paths import DEMO_DIR, REPO
@@ -31,7 +32,7 @@ deploy_local = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(deploy_local)
 
 # columns that name or time a run: two executions of the same input differ there and nowhere else
-VOLATILE = {"run_id", "fetch_key", "fetched_at", "parsed_at", "extracted_at", "discovered_at", "first_fetched_at",
+VOLATILE = {"run_id", "fetch_key", "fetch_id", "fetched_at", "parsed_at", "extracted_at", "discovered_at", "first_fetched_at",
             "last_fetched_at", "first_seen_at", "last_seen_at", "built_at"}
 
 
@@ -173,6 +174,27 @@ def test_the_shared_target_builds_the_marts_the_single_file_builds(built):
     assert shared["dim_articles"][0] == len(LISTING)
     assert shared["fct_budgets"][0] > 0
     assert shared == single
+
+
+@pytest.mark.e2e
+def test_a_publish_that_cannot_reach_the_catalog_commits_nothing_and_loses_nothing(built, catalog):
+    working = built["tmp"] / "writer0" / "news.duckdb"
+    con = duckdb.connect(str(working))
+    try:
+        mark = con.execute("select max(published_before) from raw.shared_published").fetchone()[0]
+        assert mark is not None
+        nowhere = SharedStore(catalog="postgresql://nobody:x@127.0.0.1:9/none", data_path=built["tmp"] / "lake2")
+        with pytest.raises(SharedStoreError, match="unreachable"):
+            publish(con, nowhere, "run-x")
+        assert not (built["tmp"] / "lake2" / "commits").exists() or not any((built["tmp"] / "lake2" / "commits").iterdir())
+        assert con.execute("select max(published_before) from raw.shared_published").fetchone()[0] == mark
+
+        # the same writer publishing again with nothing new: a commit of no rows, after the others
+        again = publish(con, SharedStore(catalog=catalog["dsn"], data_path=built["tmp"] / "lake2"), "run-y")
+        assert set(again.row_counts.values()) == {0}
+        assert again.seq > max(r[0] for r in built["catalog_rows"])
+    finally:
+        con.close()
 
 
 def test_the_shared_target_needs_its_catalog_and_data_path():

@@ -8,7 +8,7 @@
   (Parquet has no HUGEINT). Run on-run-start for the shared target only; nothing for the local one.
 -#}
 {% macro shared_raw_views() %}
-  {%- if target.name != 'shared' -%}
+  {%- if target.name != 'shared' or not execute -%}
     {{ return('') }}
   {%- endif -%}
   {%- set data_path = env_var('NEWS_SHARED_DATA_PATH', '') -%}
