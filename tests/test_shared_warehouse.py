@@ -16,6 +16,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import psycopg2
 import pytest
@@ -107,7 +108,6 @@ def built(catalog, tmp_path_factory):
         # the single-file warehouse: one process, the two days one after the other, the whole nightly job
         single = tmp / "single" / "news.duckdb"
         job = nightly_job(sources, single)
-        import dagster as dg
         instance = dg.DagsterInstance.ephemeral()
         began = time.perf_counter()
         out["single_runs"] = [job.execute_in_process(instance=instance, partition_key=d).success for d in DAYS]
@@ -186,7 +186,7 @@ def test_a_publish_that_cannot_reach_the_catalog_commits_nothing_and_loses_nothi
         nowhere = SharedStore(catalog="postgresql://nobody:x@127.0.0.1:9/none", data_path=built["tmp"] / "lake2")
         with pytest.raises(SharedStoreError, match="unreachable"):
             publish(con, nowhere, "run-x")
-        assert not (built["tmp"] / "lake2" / "commits").exists() or not any((built["tmp"] / "lake2" / "commits").iterdir())
+        assert not (built["tmp"] / "lake2").exists()  # the catalog is asked first: nothing was written
         assert con.execute("select max(published_before) from raw.shared_published").fetchone()[0] == mark
 
         # the same writer publishing again with nothing new: a commit of no rows, after the others
