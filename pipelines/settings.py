@@ -10,7 +10,10 @@ NEWS_PARALLEL_MIN         items below which a stage stays in process (default 40
 NEWS_PARSE_ITEM_SECONDS,
 NEWS_EXTRACT_ITEM_SECONDS time budget per page / article (default 20 / 60; 0: no limit)
 NEWS_EXECUTOR             how a run's steps execute: in_process (default), multiprocess, k8s, celery
-NEWS_DBT_TARGET           the dbt target: local (default) or shared (DuckLake / MotherDuck)
+NEWS_DBT_TARGET           the dbt target: local (default) or shared (the shared raw store: docs/scaling.md); with
+                          shared, the raw stages also publish each run's rows to the shared store
+NEWS_SHARED_CATALOG       the shared store's catalog: a PostgreSQL connection string (postgresql://user:pw@host:port/db)
+NEWS_SHARED_DATA_PATH     the shared store's folder of committed Parquet files (every writer and the dbt builder see it)
 NEWS_POOL_WAIT_S          how long a run waits for the warehouse writer's pool slots (default 600)
 NEWS_STOP_GRACE_S         how long a stopped run has to end before it is marked failed (default 20)
 
@@ -114,6 +117,34 @@ def executor_name(environ: Mapping[str, str] | None = None) -> str:
 
 def dbt_target(environ: Mapping[str, str] | None = None) -> str:
     return _env(environ).get("NEWS_DBT_TARGET", "local")
+
+
+@dataclass(frozen=True)
+class SharedStore:
+    """Where the shared raw store lives (pipelines/warehouse/shared.py)."""
+    catalog: str      # a libpq connection string / postgresql:// URL of the catalog database
+    data_path: Path   # the folder of the committed files
+
+    @property
+    def commits(self) -> Path:
+        return self.data_path / "commits"
+
+
+def shared_store(environ: Mapping[str, str] | None = None) -> SharedStore | None:
+    """The shared raw store when NEWS_DBT_TARGET=shared (both NEWS_SHARED_CATALOG and NEWS_SHARED_DATA_PATH then
+    required), else None: the single warehouse file is the whole warehouse."""
+    env = _env(environ)
+    if dbt_target(env) != "shared":
+        return None
+    catalog, data_path = env.get("NEWS_SHARED_CATALOG", ""), env.get("NEWS_SHARED_DATA_PATH", "")
+    missing = [n for n, v in (("NEWS_SHARED_CATALOG", catalog), ("NEWS_SHARED_DATA_PATH", data_path)) if not v]
+    if missing:
+        raise RuntimeError(f"NEWS_DBT_TARGET=shared needs {' and '.join(missing)} (docs/scaling.md: the shared "
+                           "warehouse): a PostgreSQL connection string for the catalog, a folder for the files")
+    if not catalog.startswith(("postgresql://", "postgres://", "host=", "dbname=")):
+        raise RuntimeError(f"NEWS_SHARED_CATALOG must be a PostgreSQL connection string (postgresql://... or "
+                           f"'host=... dbname=...'), not {catalog.split(':', 1)[0]!r}...")
+    return SharedStore(catalog=catalog, data_path=_resolve(data_path, Path(data_path)))
 
 
 def pool_wait_s(environ: Mapping[str, str] | None = None) -> float:

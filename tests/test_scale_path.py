@@ -43,9 +43,9 @@ def test_an_unknown_executor_is_refused_naming_the_choices():
 
 @pytest.mark.e2e
 def test_the_shared_catalog_target_parses(tmp_path):
-    """`dbt parse --target shared`: the project compiles against the DuckLake/MotherDuck profile (running it
-    needs the catalog's credentials, which a test machine does not have)."""
-    env = dict(os.environ, NEWS_DBT_TARGET="shared", NEWS_SHARED_CATALOG=f"ducklake:{tmp_path / 'cat.ducklake'}",
+    """`dbt parse --target shared`: the project compiles against the shared-store profile (building from the
+    shared store is tests/test_shared_warehouse.py)."""
+    env = dict(os.environ, NEWS_DBT_TARGET="shared", NEWS_SHARED_DATA_PATH=str(tmp_path / "lake"),
                DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
     proc = subprocess.run([dbt_executable(), "parse", "--target", "shared", "--target-path", str(tmp_path / "target"),
                            "--project-dir", str(DBT_PROJECT_DIR)], env=env, cwd=DBT_PROJECT_DIR,

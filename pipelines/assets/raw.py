@@ -16,6 +16,7 @@ from .. import warehouse as wh
 from ..fetch.robots import RobotsCache
 from ..partitions import NEWS_DAYS, window_of_context
 from ..resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
+from ..settings import shared_store
 
 WRITER_POOL = WAREHOUSE_POOL
 KINDS = {"python", "duckdb"}
@@ -185,9 +186,15 @@ MENTION_DESCRIPTIONS = {
     pool=WRITER_POOL,
 )
 def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, warehouse: WarehouseResource):
+    store = shared_store()  # NEWS_DBT_TARGET=shared: the run's raw rows also go to the shared store (one commit)
+    commit = None
     with warehouse.connect() as con:
         report, timing = timed(stages.extract_stage, con, reextract_all=config.all)
         counts = wh.table_counts(con, list(wh.MENTION_TABLES))
+        if store is not None:
+            commit = wh.publish_shared(con, store, context.run_id)
+            context.log.info(f"published to the shared store: commit {commit.name} "
+                             f"({sum(commit.row_counts.values())} rows)")
     for err in report.errors[:50]:
         context.log.warning(err)
     for table in wh.MENTION_TABLES:
@@ -199,5 +206,6 @@ def text_mentions(context: dg.AssetExecutionContext, config: RederiveConfig, war
             "rows_written_this_run": report.counts.get(f"rows_{table}", 0),
             "articles_failed_this_run": report.counts.get("articles_failed", 0),
             "extract_errors": dg.MetadataValue.md(_errors_md(report.errors)),
+            **({"shared_commit": commit.name} if commit is not None else {}),
             **timing,
         })

@@ -13,6 +13,7 @@ One job per module; callers use the package (`from pipelines import warehouse as
   mentions    extract stage: articles to extract, mention rows, extraction errors
   previews    Markdown previews for Dagster metadata
   builds      dbt build signatures and state
+  shared      the shared raw store: a run's rows published as one commit of Parquet files (docs/scaling.md)
 """
 from __future__ import annotations
 
@@ -44,13 +45,15 @@ from .mentions import (
 )
 from .pages import decompress_page, iter_pages, page_keys_to_parse, record_parses, source_feed_urls
 from .previews import preview_markdown
+from .shared import SharedStoreError
+from .shared import publish as publish_shared
 
 __all__ = [
     "LATEST_RUN_ID_SQL", "MENTION_TABLES", "RAW_TABLES", "WriteTimer", "apply_ddl", "arrow_batch", "article_key",
     "article_keys_to_extract", "built_signatures", "connect", "decompress_page", "delete_keys", "discovered_for_run",
     "discovered_rows", "drop_orphan_mentions", "fetch_log_row", "ident", "insert_rows", "iter_articles", "iter_pages",
     "latest_discovery_run", "latest_run_id", "md5_key", "mention_rows", "page_key", "page_keys_to_parse", "page_row",
-    "preview_markdown", "record_built", "record_discovered", "record_extract_errors", "record_fetches",
-    "record_mentions", "record_parses", "rows_by_keys", "sha256_hex", "source_feed_urls", "source_signatures",
+    "preview_markdown", "publish_shared", "record_built", "record_discovered", "record_extract_errors", "record_fetches",
+    "record_mentions", "record_parses", "rows_by_keys", "sha256_hex", "SharedStoreError", "source_feed_urls", "source_signatures",
     "table_counts", "table_ref", "timed_write", "transaction", "utcnow", "validators_for",
 ]
