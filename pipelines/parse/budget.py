@@ -31,6 +31,7 @@ page (about 0.3 ms of CPU for a dev page).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 MAX_PAGE_BYTES = 16_000_000
@@ -306,9 +307,50 @@ def _measured(elements: int, deepest: int, max_depth: int, max_elements: int) ->
     return Markup(elements, deepest, None)
 
 
-def markup_refusal(text: str) -> str | None:
-    """Why the decoded page is refused before parsing (``'too_deep: ...'``), or None when it is within budget."""
-    return scan_markup(text).refusal
+# what a start tag can be in the scan's lowered text, read from the original text: '<' then a character whose
+# lowercase starts with a-z (A-Z, a-z, U+0130 'İ', U+212A Kelvin sign), the name up to whitespace, '/' or '>'
+# (no other character lowers to one of those, nor to '<': tests/test_parse_budget.py checks every code point)
+_START = re.compile(r"<([a-zA-Z\u0130\u212a][^\s/>]*)")
+_OPENS_NOTHING = VOID | RAW_TEXT
+_MAY_POP = frozenset(n for n, kind in _KIND.items() if kind == _SPECIAL)  # start tags whose implied closes pop
+_ONE_PER_SCOPE = ("a", "nobr")  # a start tag of these forgets the scope's live one first
+
+
+def markup_bounds(text: str) -> tuple[int, int]:
+    """Upper bounds of what `scan_markup` measures, from tag counts alone: (deepest, elements).
+
+    * deepest <= start tags that open an element (not void, not raw text): every open element is a distinct
+      start tag's element, or the one re-opened copy of a formatting element whose own element was closed;
+    * elements <= start tags + re-opened elements, and a re-opening pass re-opens only when a tag that can pop
+      (an end tag, or a start tag with implied closes) ran since the last one, at most every live formatting
+      entry of the current scope: one `<a>`, one `<nobr>`, and the other formatting start tags.
+
+    Comments and raw text are counted as if they were markup, so these only over-count."""
+    opens = elements = may_pop = formatting = 0
+    one_per_scope = 0
+    for name, n in Counter(_START.findall(text)).items():
+        name = name.lower()
+        elements += n
+        if name not in _OPENS_NOTHING:
+            opens += n
+        if name in _MAY_POP:
+            may_pop += n
+        if name in FORMATTING:
+            if name in _ONE_PER_SCOPE:
+                one_per_scope += 1
+            else:
+                formatting += n
+    reopened = (text.count("</") + may_pop) * (formatting + one_per_scope)
+    return opens, elements + reopened
+
+
+def markup_refusal(text: str, max_depth: int = MAX_DEPTH, max_elements: int = MAX_ELEMENTS) -> str | None:
+    """Why the decoded page is refused before parsing (``'too_deep: ...'``), or None when it is within budget.
+    Most pages are proven within budget by `markup_bounds` (a few C-speed passes); the rest are scanned."""
+    deepest, elements = markup_bounds(text)
+    if deepest <= max_depth and elements <= max_elements:
+        return None
+    return scan_markup(text, max_depth, max_elements).refusal
 
 
 def size_refusal(content: bytes) -> str | None:
