@@ -26,7 +26,12 @@ comments and the text of ``<script>``, ``<style>``, ``<textarea>``, ``<title>`` 
 only inside ``<svg>``/``<math>`` (HTML ignores it elsewhere). On those shapes the estimated depth is lexbor's
 within a third (tests/test_parse_budget.py); on random tag soup lexbor's adoption rules can go about twice as
 deep, which the limits leave room for. Each element is pushed and popped once: the scan is linear in the
-page (about 0.3 ms of CPU for a dev page).
+page (about 0.3 ms of CPU for a dev page, 4 ms for a 1,800-tag scale page).
+
+Most pages never need the scan: `markup_bounds` counts start tags in a few C-speed passes and bounds what the
+scan would measure from above; when both bounds are within the limits the page cannot be refused, and
+`markup_refusal` returns None without scanning (about 0.4 ms for a scale page). Otherwise the scan decides, so
+exactly the same pages are refused with the same reasons (tests/test_parse_budget.py: differential tests).
 """
 from __future__ import annotations
 
