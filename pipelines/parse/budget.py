@@ -351,10 +351,13 @@ def markup_bounds(text: str) -> tuple[int, int]:
 
 def markup_refusal(text: str, max_depth: int = MAX_DEPTH, max_elements: int = MAX_ELEMENTS) -> str | None:
     """Why the decoded page is refused before parsing (``'too_deep: ...'``), or None when it is within budget.
-    Most pages are proven within budget by `markup_bounds` (a few C-speed passes); the rest are scanned."""
-    deepest, elements = markup_bounds(text)
-    if deepest <= max_depth and elements <= max_elements:
-        return None
+    Most pages are proven within budget by `markup_bounds` (a few C-speed passes); the rest are scanned. A page
+    with more '<' than the element limit goes straight to the scan, which stops at the limit (the bounds would
+    list every tag name of a 16 MB page first)."""
+    if text.count("<") <= max_elements:
+        deepest, elements = markup_bounds(text)
+        if deepest <= max_depth and elements <= max_elements:
+            return None
     return scan_markup(text, max_depth, max_elements).refusal
 
 
