@@ -269,6 +269,41 @@ def limit_and_peer(folder: Path, manifest: list[dict], sample_n: int) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- the fetch stage's peer: a bare async client
+
+def bare_client(urls: list[str], concurrency: int) -> dict:
+    """The same URLs fetched by a bare httpx.AsyncClient with the crawler's concurrency (`concurrency` workers
+    over one keep-alive pool of that size), every body read and dropped: what the fetch stage's pages/s is
+    compared with (issue 18: within 2x). Runs in this process, with the server in its own."""
+    import asyncio
+
+    import httpx
+
+    async def go() -> tuple[int, int, int]:
+        queue = iter(urls)
+        pages = nbytes = errors = 0
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits, trust_env=False, timeout=30.0) as client:
+            async def worker() -> None:
+                nonlocal pages, nbytes, errors
+                for url in queue:  # one shared iterator: each URL once
+                    try:
+                        r = await client.get(url)
+                        nbytes += len(r.content)
+                        pages += r.status_code == 200
+                    except httpx.HTTPError:
+                        errors += 1
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return pages, nbytes, errors
+
+    started = time.perf_counter()
+    pages, nbytes, errors = asyncio.run(go())
+    secs = time.perf_counter() - started
+    return {"pages": pages, "errors": errors, "seconds": round(secs, 2), "concurrency": concurrency,
+            "pages_per_s": round(pages / secs, 1) if secs else None, "mb_per_s": round(nbytes / secs / 1e6, 1)}
+
+
 # ---------------------------------------------------------------- one size
 
 def sources_yaml(url: str, concurrency: int) -> str:
@@ -311,6 +346,10 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
         with running(folder, last_day, days) as server:
             res["server_alone"] = measure_rate(server, [f"/news/{e['i']}.html" for e in manifest[:5000]])
             log(f"server alone: {res['server_alone']['pages_per_s']} pages/s ({res['server_alone']['mb_per_s']} MB/s)")
+            res["bare_client"] = bare_client([server.url(f"/news/{e['i']}.html") for e in manifest], concurrency)
+            server.stats(reset=True)
+            log(f"bare async client (httpx, {concurrency} at once, the same {n} URLs): "
+                f"{res['bare_client']['pages_per_s']} pages/s in {res['bare_client']['seconds']} s")
             home = tmp / "dagster_home"
             home.mkdir()
             shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
@@ -332,9 +371,19 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
             r1["pages_fetched"] = r1["server"]["pages"]
             r1["pages_per_s"] = round(r1["pages_fetched"] / r1["wall_s"], 1)
             r1["articles_landed"] = r1["rows"].get("raw.articles", 0)
+            # the fetch stage's own time (stage_seconds of raw/pages); the step also writes one materialisation
+            # event per partition and asset (730 for a year's backfill), Dagster's bookkeeping, not fetching
+            fetch_s = r1.get("stage_seconds_metadata", {}).get("raw/pages:stage_seconds") or r1.get("stages_s", {}).get("fetch")
+            r1["fetch_stage_s"] = fetch_s
+            r1["fetch_pages_per_s"] = round(r1["pages_fetched"] / fetch_s, 1) if fetch_s else None
+            bare = res["bare_client"].get("pages_per_s")
+            r1["fetch_vs_bare_client"] = round(bare / r1["fetch_pages_per_s"], 2) if bare and r1["fetch_pages_per_s"] else None
             res["run1"] = r1
             log(f"run 1: {r1['wall_s']} s wall, {r1['pages_per_s']} pages/s, {r1['articles_landed']} articles, "
                 f"peak RSS {r1['peak_rss_tree_bytes'] / 2**20:.0f} MiB (tree), ok={r1['succeeded']}")
+            log(f"fetch stage: {fetch_s} s ({r1['stages_s'].get('fetch') if r1.get('stages_s') else '–'} s as a step), "
+                f"{r1['fetch_pages_per_s']} pages/s; bare async client {bare} pages/s: the bare client is "
+                f"{r1['fetch_vs_bare_client']}x the fetch stage")
 
             # with one news day the re-check is the nightly run itself: not run twice
             for label, args in (("run2_nightly", []), ("run2_recheck", backfill))[:1 if days == 1 else 2]:
@@ -384,10 +433,10 @@ def markdown(report: dict) -> str:
     lines = [f"Scale benchmark {report['started']} on {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, "
              f"Python {m['python']}, commit {m['commit']}; load average at start {m['loadavg_start'][0]:.2f}, "
              f"at end {m.get('loadavg_end', [0])[0]:.2f}.", "",
-             "| pages | MB | run 1 wall s | pages/s | fetch s | parse s | extract s | of which DuckDB load s | dbt s | other s | "
+             "| pages | MB | run 1 wall s | pages/s | fetch s | fetch p/s | bare client p/s | parse s | extract s | of which DuckDB load s | dbt s | other s | "
              "peak RSS MiB (largest / tree) | no-change nightly s (304s) | no-change re-check s (304s) | data rows added | "
              "selectolax alone p/s | e2e / selectolax | trafilatura p/s | parse_page p/s | e2e / trafilatura |",
-             "|" + "---|" * 19]
+             "|" + "---|" * 21]
     for s in report["sizes"]:
         r1, a = s.get("run1", {}), s.get("alone", {})
         st = r1.get("stages_s", {})
@@ -395,7 +444,8 @@ def markdown(report: dict) -> str:
         data = sum(v for k, v in {**n2.get("rows_added", {}), **n3.get("rows_added", {})}.items() if k not in LOG_TABLES)
         lines.append(
             f"| {s['pages']:,} | {s['corpus']['bytes'] / 1e6:.0f} | {r1.get('wall_s', '–')} | {r1.get('pages_per_s', '–')} | "
-            f"{round(st.get('discover', 0) + st.get('fetch', 0), 1)} | {st.get('parse', '–')} | {st.get('extract', '–')} | "
+            f"{round(st.get('discover', 0) + st.get('fetch', 0), 1)} | {r1.get('fetch_pages_per_s') or '–'} | "
+            f"{s.get('bare_client', {}).get('pages_per_s', '–')} | {st.get('parse', '–')} | {st.get('extract', '–')} | "
             f"{r1.get('load_s') if r1.get('load_s') is not None else '–'} | {st.get('dbt', '–')} | {st.get('other', '–')} | "
             f"{_mib(r1.get('peak_rss_single_bytes'))} / {_mib(r1.get('peak_rss_tree_bytes'))} | "
             f"{n2.get('wall_s', '–')} ({n2.get('server', {}).get('not_modified', '–')}) | "

@@ -2,13 +2,18 @@
 reason, in a fraction of a second (it took 54 s and 440 s before); real pages, and moderately deep ones, parse."""
 from __future__ import annotations
 
+import random
+import re
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.parse import ParseError, parse_page
-from pipelines.parse.budget import MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, scan_markup
+from pipelines.parse.budget import (MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, markup_bounds, markup_refusal,
+                                   scan_markup)
 from pipelines.parse.encoding import decode_html
 from tests.support.pages import PARAGRAPHS, body_text, news_page
 from tests.support.paths import SHARED, needs_shared
@@ -115,3 +120,117 @@ def test_every_dev_seed_and_demo_page_is_far_within_the_limits():
         text, _ = decode_html(path.read_bytes())
         m = scan_markup(text)
         assert m.refusal is None and m.deepest <= MAX_DEPTH // 20 and m.elements <= MAX_ELEMENTS // 50, (path.name, m)
+
+
+# ---------------------------------------------------------------- the shortcut: bounds first, the scan when needed
+# markup_refusal proves most pages within budget from tag counts (markup_bounds) and scans only the rest; it must
+# refuse exactly what the scan refuses. The scan (scan_markup) is the oracle: it is unchanged and still measures.
+
+def _soup(rng: random.Random, tags: int) -> str:
+    """Random tag soup over every kind of tag the scan treats differently, with the hostile shapes mixed in."""
+    names = ["div", "span", "section", "p", "li", "ul", "ol", "dl", "dt", "dd", "select", "option", "optgroup",
+             "a", "nobr", "button", "form", "table", "tr", "td", "th", "tbody", "thead", "caption", "colgroup",
+             "h1", "h2", "h3", "svg", "math", "b", "i", "u", "em", "strong", "font", "template", "object", "br",
+             "img", "meta", "hr", "input", "script", "style", "title", "textarea", "article", "center", "marquee"]
+    parts = []
+    for _ in range(tags):
+        r = rng.random()
+        name = rng.choice(names)
+        if rng.random() < 0.1:
+            name = name.upper() if rng.random() < 0.5 else name.capitalize()
+        if r < 0.45:
+            attrs = rng.choice(["", "", f' class="c{rng.randrange(4)}"', " /", "/", ' title="x<b>"', " id=x "])
+            parts.append(f"<{name}{attrs}>")
+        elif r < 0.8:
+            parts.append(f"</{name}>")
+        elif r < 0.9:
+            parts.append(rng.choice(["글", "text ", " ", "a < b ", "x"]))
+        else:
+            parts.append(rng.choice(["<!-- c -->", "<!-- <div> -->", "<!--", "<", "</", "<!", "<!doctype html>",
+                                     "<\u0130>", "<\u212a>", "</\u212a>", "< div>", "<div", "-->", "<p/>"]))
+    return "".join(parts)
+
+
+def _differential(text: str, max_depth: int, max_elements: int) -> None:
+    expected = scan_markup(text, max_depth, max_elements).refusal
+    assert markup_refusal(text, max_depth, max_elements) == expected, (text[:300], max_depth, max_elements)
+    unlimited = scan_markup(text, 10**9, 10**9)
+    deepest, elements = markup_bounds(text)
+    assert deepest >= unlimited.deepest and elements >= unlimited.elements, (text[:300], unlimited,
+                                                                             (deepest, elements))
+
+
+def test_random_tag_soup_is_refused_exactly_as_the_scan_refuses_it():
+    rng = random.Random(20261207)
+    refused = passed_by_bounds = 0
+    for _ in range(4_000):
+        text = _soup(rng, rng.randrange(1, 400))
+        max_depth, max_elements = rng.randrange(1, 60), rng.randrange(1, 2_000)
+        _differential(text, max_depth, max_elements)
+        refused += scan_markup(text, max_depth, max_elements).refusal is not None
+        bound = markup_bounds(text)
+        passed_by_bounds += bound[0] <= max_depth and bound[1] <= max_elements
+    # both sides of the limits were exercised, and the shortcut was taken often enough to matter
+    assert 500 < refused < 3_500 and passed_by_bounds > 300, (refused, passed_by_bounds)
+
+
+@pytest.mark.parametrize("delta", [-1, 0, 1])
+def test_pages_at_every_limit_are_refused_exactly_as_the_scan_refuses_them(delta):
+    shapes = [
+        wrapped(MAX_DEPTH + delta - 3),  # html, body and the page's own div around it
+        wrapped(MAX_DEPTH + delta, close=False, tag="span"),
+        PAGE[:BODY_AT] + "<span>가</span>" * (MAX_ELEMENTS + delta - 20) + PAGE[BODY_AT:],
+        PAGE[:BODY_AT] + "<br>" * (MAX_ELEMENTS + delta - 20) + PAGE[BODY_AT:],
+        PAGE[:BODY_AT] + "<p>" + "".join(f'<b class="c{i}">' for i in range(60)) + "</p>"
+        + "<p>가</p>" * (MAX_ELEMENTS // 60 + delta) + PAGE[BODY_AT:],
+        PAGE[:BODY_AT] + "<table><tr><td>" * (MAX_DEPTH // 3 + delta) + PAGE[BODY_AT:],
+        PAGE[:BODY_AT] + '<a href="/x">글' * (MAX_DEPTH + delta) + PAGE[BODY_AT:],
+    ]
+    for text in shapes:  # one below, at and one above the limit each shape reaches
+        _differential(text, MAX_DEPTH, MAX_ELEMENTS)
+
+
+def _scale_pages(n: int) -> list[str]:
+    from bench.scale_corpus import DEFAULT_SEED, render_page
+    pages = [render_page(DEFAULT_SEED, i) for i in range(n)]
+    return [decode_html(content, entry["content_type"])[0] for content, entry in pages]
+
+
+def test_real_shaped_pages_are_refused_exactly_as_the_scan_refuses_them_and_most_skip_the_scan():
+    demo = [decode_html(p.read_bytes())[0] for p in sorted((Path(__file__).parent.parent / "demo" / "pages").glob("*.html"))]
+    scale = _scale_pages(150)
+    assert len(demo) >= 10
+    for text in demo + scale:
+        _differential(text, MAX_DEPTH, MAX_ELEMENTS)
+        m = scan_markup(text)
+        _differential(text, max(m.deepest - 1, 0), max(m.elements - 1, 0))  # refused at its own numbers
+    proven = sum(1 for t in scale if markup_bounds(t)[0] <= MAX_DEPTH and markup_bounds(t)[1] <= MAX_ELEMENTS)
+    assert proven >= len(scale) * 3 // 4, proven
+
+
+@needs_shared
+def test_the_shared_corpus_is_refused_exactly_as_the_scan_refuses_it():
+    pages = sorted((SHARED / "corpus").glob("*/*.html")) + sorted((SHARED / "corpus" / "dev").glob("*/html/*.html"))
+    assert len(pages) >= 50
+    for path in pages:
+        text, _ = decode_html(path.read_bytes())
+        _differential(text, MAX_DEPTH, MAX_ELEMENTS)
+        m = scan_markup(text)
+        _differential(text, max(m.deepest - 1, 0), max(m.elements - 1, 0))
+
+
+def test_the_bounds_read_start_tags_as_the_scan_does_for_every_character():
+    """markup_bounds reads the original text, the scan its lowercase: that holds only while no character but '<'
+    lowers to '<', the characters lowering to a-z first are A-Z, a-z, U+0130 and U+212A, and no character lowers
+    into or out of the name's terminators (whitespace, '/', '>'). Checked over every code point of this Python."""
+    terminator = re.compile(r"[\s/>]")
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        assert c == "<" or "<" not in low, hex(cp)
+        if terminator.match(c):
+            assert low == c, hex(cp)
+        else:
+            assert not terminator.search(low), hex(cp)
+        if low and "a" <= low[0] <= "z":
+            assert c.isascii() or cp in (0x130, 0x212A), hex(cp)

@@ -68,6 +68,11 @@ def fetch_log_row(run_id: str, r: Any) -> dict[str, Any]:
     }
 
 
+# zlib level of the stored page bytes: level 1 costs half the CPU of level 6 (0.23 vs 0.49 ms for a 40 KB page)
+# for 16 % more bytes (21 % of the page vs 18 %); the writer thread compresses every page a run fetches
+PAGE_ZLIB_LEVEL = 1
+
+
 def page_row(r: Any) -> dict[str, Any]:
     content = r.content or b""
     return {
@@ -75,7 +80,7 @@ def page_row(r: Any) -> dict[str, Any]:
         "fetched_at": r.fetched_at, "http_status": r.http_status, "content_type": r.content_type,
         "headers_json": json.dumps(r.headers or {}, ensure_ascii=False), "etag": r.etag,
         "last_modified": r.last_modified, "content_hash": r.content_hash or sha256_hex(content),
-        "content_length": len(content), "compression": "zlib", "content": zlib.compress(content, 6),
+        "content_length": len(content), "compression": "zlib", "content": zlib.compress(content, PAGE_ZLIB_LEVEL),
     }
 
 
