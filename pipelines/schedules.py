@@ -23,9 +23,9 @@ def executor_from_env(environ: dict[str, str] | None = None) -> dg.ExecutorDefin
     if name == "multiprocess":
         return dg.multiprocess_executor
     if name == "celery":
-        from dagster_celery import celery_executor
+        from .fanout import celery_executor
 
-        return celery_executor.configured(celery_executor_config(), name="celery")
+        return celery_executor
     if name == "k8s":
         try:
             from dagster_k8s import k8s_job_executor
@@ -34,19 +34,6 @@ def executor_from_env(environ: dict[str, str] | None = None) -> dg.ExecutorDefin
                                "not part of the install") from exc
         return k8s_job_executor
     raise RuntimeError(f"NEWS_EXECUTOR={name!r} is not one of {', '.join(EXECUTORS)}")
-
-
-def celery_executor_config() -> dict:
-    """The run side of the Celery app: broker and result backend read from the environment when a run starts
-    (the workers read the same variables: deploy/dagster_celery_config.py). A step's task is acknowledged
-    only when it has finished (acks_late), so a worker killed mid-step leaves it on the broker for another
-    worker (after the broker's visibility timeout, see deploy/dagster_celery_config.py)."""
-    return {
-        "broker": {"env": "NEWS_CELERY_BROKER"},
-        "backend": {"env": "NEWS_CELERY_BACKEND"},
-        "config_source": {"task_acks_late": True, "task_reject_on_worker_lost": True,
-                          "worker_prefetch_multiplier": 1},
-    }
 
 
 nightly_refresh = dg.define_asset_job(

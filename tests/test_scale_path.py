@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from pipelines.partitions import newest_news_day
-from pipelines.schedules import celery_executor_config, executor_from_env
+from pipelines.fanout import celery_executor_config
+from pipelines.schedules import executor_from_env
 from pipelines.settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable
 
 VENV_BIN = Path(sys.executable).parent
