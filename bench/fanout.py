@@ -4,7 +4,7 @@ PostgreSQL, Redis, two Celery workers, code server, webserver, daemon), at 1 and
     python -m bench.fanout            # BENCH_FANOUT_PAGES (2000), BENCH_FANOUT_DAYS (14), BENCH_FANOUT_PER_RUN (2)
 
 For each worker count, in a fresh temporary deployment and warehouse: the scale corpus (bench/scale_corpus.py)
-served on 127.0.0.1 with its sitemap's dates folded onto the last BENCH_FANOUT_DAYS news days; a backfill of
+served on 127.0.0.1 (one server for both: the port is part of every URL) with its sitemap's dates folded onto the last BENCH_FANOUT_DAYS news days; a backfill of
 those days launched through the webserver's GraphQL API as a job backfill of `nightly_refresh`, split into runs
 of BENCH_FANOUT_PER_RUN days (NEWS_BACKFILL_DAYS_PER_RUN: BackfillPolicy.multi_run); wall time from the launch
 to the last run's end, pages/s (articles in the marts / wall time), and the marts' checksum (the same at 1 and
@@ -152,73 +152,75 @@ def stop_process(pid: int, timeout_s: float = 30) -> None:
 
 # ---------------------------------------------------------------- the benchmark
 
-def bench_once(workers: int, pages: int, days: int, per_run: int, root: Path) -> dict:
+def bench_once(workers: int, pages: int, days: int, per_run: int, root: Path, site, partitions: list[str]) -> dict:
+    """One backfill at `workers` workers. `site` is the one scale server of both measurements: the pages' URLs
+    (hence article ids) carry its port, so the two marts compare only when both read the same server."""
     from bench.scale import sources_yaml
-    from bench.scale_corpus import ensure_corpus
-    from bench.scale_server import running
-    from pipelines.days import newest_news_day
     from pipelines.warehouse.checksum import marts_checksums
 
     import duckdb
 
-    folder, _, _ = ensure_corpus(pages)
-    last_day = newest_news_day()
-    partitions = news_days(last_day, days)
-    with running(folder, date.fromisoformat(last_day), days) as site:
-        work = root / f"w{workers}"
-        work.mkdir(parents=True)
-        work.chmod(0o755)
-        sources = work / "sources.yaml"
-        sources.write_text(sources_yaml(site.url("/sitemap.xml"), 32), encoding="utf-8")
-        warehouse = work / "warehouse" / "news.duckdb"
-        env = clean_env(NEWS_SOURCES=str(sources), NEWS_WAREHOUSE=str(warehouse),
-                        NEWS_BACKFILL_DAYS_PER_RUN=str(per_run))
-        state = work / "state"
-        started = deploy("start", state, env)
-        if started.returncode != 0:
-            raise RuntimeError(started.stdout + started.stderr)
-        try:
-            config = json.loads((state / "deploy.json").read_text())
-            pids = json.loads((state / "pids.json").read_text())
-            if workers == 1:
-                stop_process(pids["celery_worker_2"]["pid"])
-            began = time.time()
-            backfill = launch_backfill(config["web_port"], partitions)
-            expected = -(-days // per_run)
-            runs = wait_backfill(config, backfill, expected, timeout_s=3600)
-            ended = max((r["end"] or time.time()) for r in runs.values()) if runs else time.time()
-            wall = ended - began
-            executions = step_executions(config, list(runs))
-        finally:
-            deploy("stop", state, env)
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            articles = con.execute("select count(*) from marts.dim_articles").fetchone()[0]
-            fetched = con.execute("select count(*) from raw.pages").fetchone()[0]
-        finally:
-            con.close()
-        return {"workers": workers, "pages": pages, "days": days, "days_per_run": per_run, "runs": len(runs),
-                "statuses": sorted(r["status"] for r in runs.values()), "wall_s": round(wall, 1),
-                "pages_fetched": fetched, "articles": articles, "pages_per_s": round(fetched / wall, 2),
-                "steps_per_worker": {w: sum(1 for e in executions if e[2] == w)
-                                     for w in sorted({e[2] for e in executions})},
-                "checksum": marts_checksums(warehouse), "loadavg_end": os.getloadavg()}
+    work = root / f"w{workers}"
+    work.mkdir(parents=True)
+    work.chmod(0o755)
+    sources = work / "sources.yaml"
+    sources.write_text(sources_yaml(site.url("/sitemap.xml"), 32), encoding="utf-8")
+    warehouse = work / "warehouse" / "news.duckdb"
+    env = clean_env(NEWS_SOURCES=str(sources), NEWS_WAREHOUSE=str(warehouse),
+                    NEWS_BACKFILL_DAYS_PER_RUN=str(per_run))
+    state = work / "state"
+    started = deploy("start", state, env)
+    if started.returncode != 0:
+        raise RuntimeError(started.stdout + started.stderr)
+    try:
+        config = json.loads((state / "deploy.json").read_text())
+        pids = json.loads((state / "pids.json").read_text())
+        if workers == 1:
+            stop_process(pids["celery_worker_2"]["pid"])
+        began = time.time()
+        backfill = launch_backfill(config["web_port"], partitions)
+        expected = -(-days // per_run)
+        runs = wait_backfill(config, backfill, expected, timeout_s=3600)
+        ended = max((r["end"] or time.time()) for r in runs.values()) if runs else time.time()
+        wall = ended - began
+        executions = step_executions(config, list(runs))
+    finally:
+        deploy("stop", state, env)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        articles = con.execute("select count(*) from marts.dim_articles").fetchone()[0]
+        fetched = con.execute("select count(*) from raw.pages").fetchone()[0]
+    finally:
+        con.close()
+    return {"workers": workers, "pages": pages, "days": days, "days_per_run": per_run, "runs": len(runs),
+            "statuses": sorted(r["status"] for r in runs.values()), "wall_s": round(wall, 1),
+            "pages_fetched": fetched, "articles": articles, "pages_per_s": round(fetched / wall, 2),
+            "steps_per_worker": {w: sum(1 for e in executions if e[2] == w)
+                                 for w in sorted({e[2] for e in executions})},
+            "checksum": marts_checksums(warehouse), "loadavg_end": os.getloadavg()}
 
 
 def main() -> int:
     pages = int(os.environ.get("BENCH_FANOUT_PAGES", "2000"))
     days = int(os.environ.get("BENCH_FANOUT_DAYS", "14"))
     per_run = int(os.environ.get("BENCH_FANOUT_PER_RUN", "2"))
+    from bench.scale_corpus import ensure_corpus
+    from bench.scale_server import running
+    from pipelines.days import newest_news_day
+
     root = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     root.chmod(0o755)
     results = []
+    folder, _, _ = ensure_corpus(pages)
+    last_day = newest_news_day()
     try:
-        for workers in (1, 2):
-            print(f"[fanout] {workers} worker(s): backfill of {days} news days, {pages} pages, "
-                  f"{per_run} days per run; load average {os.getloadavg()}", flush=True)
-            result = bench_once(workers, pages, days, per_run, root)
-            results.append(result)
-            print(json.dumps({k: v for k, v in result.items() if k != "checksum"}), flush=True)
+        with running(folder, date.fromisoformat(last_day), days) as site:
+            for workers in (1, 2):
+                print(f"[fanout] {workers} worker(s): backfill of {days} news days, {pages} pages, "
+                      f"{per_run} days per run; load average {os.getloadavg()}", flush=True)
+                result = bench_once(workers, pages, days, per_run, root, site, news_days(last_day, days))
+                results.append(result)
+                print(json.dumps({k: v for k, v in result.items() if k != "checksum"}), flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     one, two = results
