@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
 .PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean \
-	deploy-local deploy-status deploy-stop test-deploy
+	deploy-local deploy-status deploy-stop test-deploy bench-fanout
 
 setup: $(STAMP)
 
@@ -51,9 +51,11 @@ ui: dbt-parse
 	@cd "$(DAGSTER_HOME)" && $(abspath $(VENV))/bin/dg dev -w $(abspath workspace.yaml) -h 127.0.0.1 -p 3000
 
 # Dagster as it runs in production, on 127.0.0.1 (deploy/, README "When one machine is not enough"): PostgreSQL
-# (Debian's server; apt-get installs `postgresql` when its binaries are missing and we are root), a gRPC code
+# (Debian's server; apt-get installs `postgresql` when its binaries are missing and we are root), Redis (Debian's
+# `redis-server`, installed the same way) with two Celery workers that execute every run's steps, a gRPC code
 # server, dagster-webserver and dagster-daemon as separate processes, state and logs in deploy/.state
-# (DEPLOY_STATE=...; ports: DEPLOY_WEB_PORT / DEPLOY_CODE_SERVER_PORT / DEPLOY_PG_PORT, else free ones).
+# (DEPLOY_STATE=...; ports: DEPLOY_WEB_PORT / DEPLOY_CODE_SERVER_PORT / DEPLOY_PG_PORT / DEPLOY_REDIS_PORT, else
+# free ones). NEWS_BACKFILL_DAYS_PER_RUN=n splits a backfill into runs of n news days.
 # A second deploy-local reports what already runs; deploy-stop ends them by their recorded pids, then pg_ctl stop.
 deploy-local: dbt-parse
 	@$(PY) deploy/local.py start
@@ -64,10 +66,17 @@ deploy-status: $(STAMP)
 deploy-stop: $(STAMP)
 	@$(PY) deploy/local.py stop
 
-# the deployment test alone (also part of `make test`; marker e2e): start, a nightly run through the webserver and
-# the daemon, the run read back from PostgreSQL, stop
+# the deployment tests alone (also part of `make test`; marker e2e): start, a nightly run through the webserver and
+# the daemon, the run read back from PostgreSQL, stop; then the fan-out: a backfill split into runs on the two
+# Celery workers, one worker SIGKILLed mid-step, the marts compared with an in-process run
 test-deploy: dbt-parse
-	@$(PY) -m pytest -q -p no:cacheprovider tests/test_deploy_config.py tests/test_deploy_local.py
+	@$(PY) -m pytest -q -p no:cacheprovider tests/test_deploy_config.py tests/test_deploy_local.py \
+		tests/test_deploy_celery.py
+
+# 1 vs 2 Celery workers: a backfill of the scale corpus over the deployment (BENCH_FANOUT_PAGES=2000,
+# BENCH_FANOUT_DAYS=14, BENCH_FANOUT_PER_RUN=2; docs/scaling.md "Fan-out on Celery")
+bench-fanout: dbt-parse
+	@$(PY) -m bench.fanout
 
 # the marts as Parquet + CSV (UTF-8 BOM, for Excel) in export/ (after make run)
 export: $(STAMP)

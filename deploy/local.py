@@ -1,16 +1,21 @@
 """Dagster as it runs in production, on this machine's loopback: `make deploy-local` / `make deploy-stop`.
 
-    python deploy/local.py start  [--state DIR]   # PostgreSQL, then the code server, the webserver, the daemon
+    python deploy/local.py start  [--state DIR]   # PostgreSQL, Redis, the code server, two Celery workers, the webserver, the daemon
     python deploy/local.py status [--state DIR]   # what runs, with pids and ports (exit 1 if something is down)
     python deploy/local.py stop   [--state DIR]   # stops them by their recorded pids, then PostgreSQL (pg_ctl)
 
-Four kinds of process, each separate (the shape of a deployment on several machines, all on 127.0.0.1 here):
+Six kinds of process, each separate (the shape of a deployment on several machines, all on 127.0.0.1 here):
 
 * **PostgreSQL** (Debian's server binaries, /usr/lib/postgresql/<version>/bin; installed with apt-get when missing
   and we are root): a cluster in `<state>/pg/data` made by initdb on the first start, listening on 127.0.0.1 only
   (its unix socket in `<state>/pg/run`), password authentication, one database `dagster` owned by the role
   `dagster`. PostgreSQL refuses to run as root: when we are root it runs as the system user `postgres` (created
   with useradd when missing; DEPLOY_PG_OS_USER picks another), which owns `<state>/pg`.
+* **Redis** (Debian's `redis-server`, installed with apt-get when missing and we are root): the Celery broker and
+  result backend, on 127.0.0.1, nothing saved to disk.
+* **two Celery workers** (`celery -A dagster_celery.app worker --pool solo`, config deploy/dagster_celery_config.py):
+  every run's steps are Celery tasks (NEWS_EXECUTOR=celery is set for the code server and so for every run), each
+  executed by whichever worker is free; they import the project's code and write the warehouse file.
 * **the code server** (`dagster code-server start -m pipelines.definitions`, gRPC on 127.0.0.1): the only process
   that imports the project's code; it launches each run's worker process (the run launcher of deploy/dagster.yaml).
 * **dagster-webserver** (the UI and the GraphQL API on 127.0.0.1) and **dagster-daemon** (the run queue,
@@ -21,7 +26,7 @@ event log and schedules in the PostgreSQL database; the credentials reach the pr
 
 State (default deploy/.state, git-ignored; --state or DEPLOY_STATE): `deploy.json` (ports, password; mode 0600),
 `pids.json` (each process's pid and kernel start time, so a recycled pid is never taken for ours), `logs/`.
-Ports: DEPLOY_PG_PORT, DEPLOY_WEB_PORT, DEPLOY_CODE_SERVER_PORT when set, else free ones; chosen on the first
+Ports: DEPLOY_PG_PORT, DEPLOY_WEB_PORT, DEPLOY_CODE_SERVER_PORT, DEPLOY_REDIS_PORT when set, else free ones; chosen on the first
 start and kept in deploy.json. The password: DAGSTER_PG_PASSWORD when set, else a random one.
 NEWS_* variables (NEWS_SOURCES, NEWS_WAREHOUSE, ...) pass through to the code server and so to every run.
 
@@ -50,7 +55,9 @@ DEFAULT_STATE = DEPLOY / ".state"
 DB_NAME = "dagster"
 DB_USER = "dagster"
 LOCATION_NAME = "kr_smartcity_news"
-SERVICES = ("code_server", "webserver", "daemon")  # started in this order, stopped in the reverse one
+# started in this order, stopped in the reverse one
+SERVICES = ("redis", "code_server", "celery_worker_1", "celery_worker_2", "webserver", "daemon")
+WORKERS = ("celery_worker_1", "celery_worker_2")
 READY_TIMEOUT_S = float(os.environ.get("DEPLOY_READY_TIMEOUT_S", "180"))
 STOP_GRACE_S = 20.0
 
@@ -121,12 +128,17 @@ class State:
     def config(self) -> dict:
         """Ports and password: read from deploy.json, or chosen (environment, else free ports) and written."""
         if self.config_path.exists():
-            return json.loads(self.config_path.read_text())
+            config = json.loads(self.config_path.read_text())
+            if "redis_port" not in config:  # a state made before the Celery workers: give Redis its port
+                config["redis_port"] = int(os.environ.get("DEPLOY_REDIS_PORT") or free_port())
+                self.config_path.write_text(json.dumps(config, indent=2))
+            return config
         env = os.environ
         config = {
             "pg_port": int(env.get("DEPLOY_PG_PORT") or free_port()),
             "web_port": int(env.get("DEPLOY_WEB_PORT") or free_port()),
             "code_server_port": int(env.get("DEPLOY_CODE_SERVER_PORT") or free_port()),
+            "redis_port": int(env.get("DEPLOY_REDIS_PORT") or free_port()),
             "db_name": DB_NAME,
             "db_user": DB_USER,
             "password": env.get("DAGSTER_PG_PASSWORD") or secrets.token_urlsafe(24),
@@ -157,6 +169,10 @@ def dagster_env(state: State, config: dict) -> dict[str, str]:
         DAGSTER_PG_USER=config["db_user"],
         DAGSTER_PG_PASSWORD=config["password"],
         DAGSTER_CODE_SERVER_PORT=str(config["code_server_port"]),
+        # the fan-out: every run's steps are Celery tasks on the Redis broker, run by the two workers
+        NEWS_EXECUTOR="celery",
+        NEWS_CELERY_BROKER=f"redis://127.0.0.1:{config['redis_port']}/0",
+        NEWS_CELERY_BACKEND=f"redis://127.0.0.1:{config['redis_port']}/1",
         DO_NOT_TRACK="1",
         PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
     )
@@ -305,11 +321,71 @@ def stop_postgres(state: State) -> None:
     say(f"postgres stopped (pid {pid})")
 
 
+# ---------------------------------------------------------------- Redis (the Celery broker)
+
+def redis_binary() -> str:
+    """redis-server (DEPLOY_REDIS_SERVER, else on PATH or /usr/bin); when it is missing and we are root on Debian,
+    apt-get installs the `redis-server` package first."""
+    found = os.environ.get("DEPLOY_REDIS_SERVER") or shutil.which("redis-server") or \
+        ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if found:
+        return found
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise DeployError("redis-server not found: install Debian's `redis-server` package, or set "
+                          "DEPLOY_REDIS_SERVER to the binary")
+    say("redis-server not found: installing Debian's `redis-server` package with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "redis-server"], check=True, env=env)
+    found = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if found is None:
+        raise DeployError("apt-get installed `redis-server` but no redis-server binary appeared")
+    return found
+
+
+def wait_redis(state: State, config: dict, pids: dict) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        check_alive(state, pids, ("redis",))
+        try:
+            with socket.create_connection(("127.0.0.1", config["redis_port"]), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise DeployError(f"redis is not answering PING after 30 s:\n{log_tail(state, 'redis')}")
+
+
+def wait_worker(state: State, name: str, pids: dict) -> None:
+    """Until the worker logs that it is ready (connected to the broker, consuming the `dagster` queue)."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        check_alive(state, pids, (name,))
+        if " ready." in log_tail(state, name, 20000):
+            return
+        time.sleep(0.5)
+    raise DeployError(f"{name} is not ready after {READY_TIMEOUT_S:.0f} s:\n{log_tail(state, name)}")
+
+
 # ---------------------------------------------------------------- Dagster processes
 
 def service_command(name: str, config: dict) -> list[str]:
     bindir = Path(sys.executable).parent
     workspace = str(DEPLOY / "workspace.yaml")
+    if name == "redis":
+        redis_dir = Path(config["state_root"]) / "redis"
+        redis_dir.mkdir(parents=True, exist_ok=True)
+        # loopback only, no snapshot on disk (the queue is transient: a lost task is re-run, see
+        # deploy/dagster_celery_config.py), in the foreground so that its pid is ours
+        return [redis_binary(), "--bind", "127.0.0.1", "--port", str(config["redis_port"]), "--protected-mode", "yes",
+                "--daemonize", "no", "--save", "", "--appendonly", "no", "--dir", str(redis_dir)]
+    if name in WORKERS:
+        # one process per worker (the `solo` pool runs the step in the worker itself), one step at a time, named
+        # so that the event log shows which worker ran a step ("Celery worker": celery_worker_1@host)
+        return [str(bindir / "celery"), "-A", "dagster_celery.app", "worker", "--pool", "solo", "--concurrency", "1",
+                "-n", f"{name}@%h", "-Q", "dagster", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
     if name == "code_server":
         return [str(bindir / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(config["code_server_port"]),
                 "-m", "pipelines.definitions", "-d", str(REPO), "--location-name", LOCATION_NAME]
@@ -324,7 +400,10 @@ def spawn(name: str, state: State, config: dict, env: dict[str, str]) -> dict:
     """Start one service detached (its own session, so `stop` ends it and its children by its pid's group)."""
     state.logs.mkdir(parents=True, exist_ok=True)
     with (state.logs / f"{name}.log").open("ab") as log:
-        proc = subprocess.Popen(service_command(name, config), cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+        if name in WORKERS:  # the workers read deploy/dagster_celery_config.py
+            env = dict(env, PYTHONPATH=os.pathsep.join(p for p in (str(DEPLOY), env.get("PYTHONPATH")) if p))
+        proc = subprocess.Popen(service_command(name, dict(config, state_root=str(state.root))), cwd=REPO, env=env,
+                                stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return record(proc.pid)
 
@@ -422,19 +501,26 @@ def start(state: State) -> int:
             say(f"{name} already running (pid {pids[name]['pid']})")
             continue
         if name == "webserver" and port_open(config["web_port"]) or \
-                name == "code_server" and port_open(config["code_server_port"]):
+                name == "code_server" and port_open(config["code_server_port"]) or \
+                name == "redis" and port_open(config["redis_port"]):
             raise DeployError(f"the port of {name} is taken by another process (deploy.json in {state.root})")
         pids[name] = spawn(name, state, config, env)
         started.append(name)
         state.save_pids(pids)
         say(f"{name} started (pid {pids[name]['pid']}, log {state.logs / (name + '.log')})")
+        if name == "redis":
+            wait_redis(state, config, pids)
         if name == "code_server":
             wait_code_server(state, config, pids, env)
+    for name in WORKERS:
+        if name in started:
+            wait_worker(state, name, pids)
     wait_ready(state, config, pids)
     if not started:
         say("everything was already running")
     say(f"ready: UI http://127.0.0.1:{config['web_port']}  code server 127.0.0.1:{config['code_server_port']}  "
-        f"postgres 127.0.0.1:{config['pg_port']}/{config['db_name']}  DAGSTER_HOME={state.home}")
+        f"postgres 127.0.0.1:{config['pg_port']}/{config['db_name']}  redis 127.0.0.1:{config['redis_port']}  "
+        f"celery workers {', '.join(WORKERS)}  DAGSTER_HOME={state.home}")
     return 0
 
 
@@ -448,9 +534,9 @@ def status(state: State) -> int:
     for name in ("postgres", *SERVICES):
         alive = running(pids.get(name))
         up &= alive
-        say(f"{name:12s} {'running' if alive else 'down':8s} pid {pids.get(name, {}).get('pid', '-')}")
+        say(f"{name:16s} {'running' if alive else 'down':8s} pid {pids.get(name, {}).get('pid', '-')}")
     say(f"UI http://127.0.0.1:{config['web_port']}  code server 127.0.0.1:{config['code_server_port']}  "
-        f"postgres 127.0.0.1:{config['pg_port']}")
+        f"postgres 127.0.0.1:{config['pg_port']}  redis 127.0.0.1:{config.get('redis_port', '-')}")
     return 0 if up else 1
 
 

@@ -9,7 +9,7 @@ from .assets.publish import warehouse_snapshot
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
 from .checks import ASSET_CHECKS
 from .resources import SourcesResource, WarehouseResource, run_robots
-from .schedules import nightly_refresh, nightly_schedule
+from .schedules import executor_from_env, nightly_refresh, nightly_schedule
 from .settings import Settings, dbt_executable, load_settings
 
 
@@ -19,6 +19,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=ASSET_CHECKS,
         jobs=[nightly_refresh],
         schedules=[nightly_schedule],
+        executor=executor_from_env(),  # also the executor of asset backfills' runs (not only nightly_refresh)
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "sources": SourcesResource(path=str(settings.sources_path)),

@@ -212,6 +212,10 @@ def tag_run_process(instance: Any, run_id: str) -> None:
     started = start_event_pid(instance, run_id)
     if started is not None and started[0] in (os.getpid(), parent.pid if parent is not None else None):
         pid = started[0]
+    elif started is not None:
+        # the step runs outside the run worker (a Celery worker, deploy/): the run worker is the process of the
+        # start event, which worker_state reads when the run has no tags; the step's process is not the run's
+        return
     else:
         pid = parent.pid if parent is not None else None
     instance.add_run_tags(run_id, process_tags(pid))

@@ -13,22 +13,26 @@ def executor_from_env(environ: dict[str, str] | None = None) -> dg.ExecutorDefin
 
     in_process    (default) one process; the discover and fetch steps share the per-run robots.txt cache
     multiprocess  one process per step on this machine (the writer pool still serialises warehouse writes)
-    k8s / celery  one pod / Celery task per step: needs `dagster-k8s` / `dagster-celery` installed and the
-                  warehouse on a shared catalog (NEWS_DBT_TARGET=shared); not installed by default
+    celery        one Celery task per step, run by the workers of deploy/ (`make deploy-local`: Redis on
+                  127.0.0.1, two workers); broker and result backend from NEWS_CELERY_BROKER / _BACKEND
+    k8s           one pod per step: needs `dagster-k8s` (not installed) and the warehouse on a shared catalog
     """
     name = executor_name(environ)
     if name == "in_process":
         return dg.in_process_executor
     if name == "multiprocess":
         return dg.multiprocess_executor
-    if name in ("k8s", "celery"):
-        module, attr = {"k8s": ("dagster_k8s", "k8s_job_executor"), "celery": ("dagster_celery", "celery_executor")}[name]
+    if name == "celery":
+        from .fanout import celery_executor
+
+        return celery_executor
+    if name == "k8s":
         try:
-            return getattr(__import__(module), attr)
+            from dagster_k8s import k8s_job_executor
         except ImportError as exc:
-            raise RuntimeError(f"NEWS_EXECUTOR={name} needs the {module.replace('_', '-')} package "
-                               f"(pip install {module.replace('_', '-')}); it is not part of the default install"
-                               ) from exc
+            raise RuntimeError("NEWS_EXECUTOR=k8s needs the dagster-k8s package (pip install dagster-k8s); it is "
+                               "not part of the install") from exc
+        return k8s_job_executor
     raise RuntimeError(f"NEWS_EXECUTOR={name!r} is not one of {', '.join(EXECUTORS)}")
 
 

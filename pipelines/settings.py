@@ -10,6 +10,11 @@ NEWS_PARALLEL_MIN         items below which a stage stays in process (default 40
 NEWS_PARSE_ITEM_SECONDS,
 NEWS_EXTRACT_ITEM_SECONDS time budget per page / article (default 20 / 60; 0: no limit)
 NEWS_EXECUTOR             how a run's steps execute: in_process (default), multiprocess, k8s, celery
+NEWS_CELERY_BROKER,
+NEWS_CELERY_BACKEND       with NEWS_EXECUTOR=celery: the broker and result backend URLs (deploy/local.py sets them
+                          to its Redis on 127.0.0.1; defaults redis://127.0.0.1:6379/0 and /1)
+NEWS_BACKFILL_DAYS_PER_RUN a backfill of news days becomes runs of at most this many days each
+                          (BackfillPolicy.multi_run; default unset: the whole range in one run)
 NEWS_DBT_TARGET           the dbt target: local (default) or shared (the shared raw store: docs/scaling.md); with
                           shared, the raw stages also publish each run's rows to the shared store
 NEWS_SHARED_CATALOG       the shared store's catalog: a PostgreSQL connection string (postgresql://user:pw@host:port/db)
@@ -113,6 +118,16 @@ def item_seconds(stage: str, environ: Mapping[str, str] | None = None) -> float 
 
 def executor_name(environ: Mapping[str, str] | None = None) -> str:
     return _env(environ).get("NEWS_EXECUTOR", DEFAULT_EXECUTOR)
+
+
+def backfill_days_per_run(environ: Mapping[str, str] | None = None) -> int | None:
+    value = _env(environ).get("NEWS_BACKFILL_DAYS_PER_RUN")
+    if not value:
+        return None
+    days = int(value)
+    if days < 1:
+        raise ValueError(f"NEWS_BACKFILL_DAYS_PER_RUN must be at least 1, not {value!r}")
+    return days
 
 
 def dbt_target(environ: Mapping[str, str] | None = None) -> str:

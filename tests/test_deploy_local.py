@@ -70,10 +70,11 @@ def pg_connect(config: dict):
                             password=config["password"], dbname=config["db_name"])
 
 
-def test_start_runs_four_separate_processes_on_loopback(deployment):
+def test_start_runs_seven_separate_processes_on_loopback(deployment):
     pids = deployment["pids"]
-    assert set(pids) == {"postgres", "code_server", "webserver", "daemon"}
-    assert len(set(pids.values())) == 4 and all(pid_alive(p) for p in pids.values())
+    assert set(pids) == {"postgres", "redis", "code_server", "celery_worker_1", "celery_worker_2", "webserver",
+                         "daemon"}
+    assert len(set(pids.values())) == 7 and all(pid_alive(p) for p in pids.values())
     config = deployment["config"]
     assert f"UI http://127.0.0.1:{config['web_port']}" in deployment["start"].stdout
     # PostgreSQL answers on 127.0.0.1 with the password, and is not running as root
@@ -131,16 +132,21 @@ def test_the_run_and_its_events_are_in_postgres(deployment, nightly_run):
 def test_the_run_executed_in_its_own_worker_process(deployment, nightly_run):
     """The run worker is neither the webserver, the daemon nor the code server (nor the code server's loader
     child): the process that emitted the run's start event, recorded in the run's news/pid tag (pipelines/runs.py,
-    which run monitoring checks), and gone once the run ended while the services still run."""
+    which run monitoring checks; under Celery the run worker tags itself, pipelines/fanout.py, and the workers
+    that execute the steps do not), and gone once the run ended while the services still run."""
     run_id = nightly_run["run_id"]
     with pg_connect(deployment["config"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT value FROM run_tags WHERE run_id = %s AND key = 'news/pid'", (run_id,))
-        (tagged,) = cur.fetchone()
+        tagged = cur.fetchone()
         cur.execute("SELECT event FROM event_logs WHERE run_id = %s AND dagster_event_type = 'PIPELINE_START'",
                     (run_id,))
         (start_event,) = cur.fetchone()
+        cur.execute("SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = 'ENGINE_EVENT' "
+                    "AND event LIKE %s", (run_id, "%in celery worker%"))
+        (celery_steps,) = cur.fetchone()
     worker = json.loads(start_event)["dagster_event"]["pid"]
-    assert int(tagged) == worker
+    assert tagged is not None and int(tagged[0]) == worker
+    assert celery_steps >= 5  # the steps were Celery tasks
     services = deployment["pids"]
     assert worker not in services.values()
     assert worker not in code_server_loaders(services["code_server"])

@@ -16,14 +16,22 @@ from .. import warehouse as wh
 from ..fetch.robots import RobotsCache
 from ..partitions import NEWS_DAYS, window_of_context
 from ..resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
-from ..settings import shared_store
+from ..settings import backfill_days_per_run, shared_store
 
 WRITER_POOL = WAREHOUSE_POOL
 KINDS = {"python", "duckdb"}
 # The fetch side is partitioned by Seoul news day (see pipelines/partitions.py); a backfill of a day range runs
-# as one run, so the crawler's politeness, robots cache and connection pool span the whole range.
+# as one run, so the crawler's politeness, robots cache and connection pool span the whole range -- unless
+# NEWS_BACKFILL_DAYS_PER_RUN splits it into runs of that many days (the fan-out of deploy/: README "When one
+# machine is not enough"), read when the code is loaded.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
-FETCH_SIDE = {"partitions_def": NEWS_DAYS, "backfill_policy": dg.BackfillPolicy.single_run()}
+
+
+def fetch_side_backfill_policy(days_per_run: int | None) -> dg.BackfillPolicy:
+    return dg.BackfillPolicy.single_run() if days_per_run is None else dg.BackfillPolicy.multi_run(days_per_run)
+
+
+FETCH_SIDE = {"partitions_def": NEWS_DAYS, "backfill_policy": fetch_side_backfill_policy(backfill_days_per_run())}
 
 
 class RederiveConfig(dg.Config):
