@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SCHEMAS = ("marts", "reporting")
+TIMEZONE = "Asia/Seoul"  # dbt/profiles.yml and pipelines/warehouse/connection.py
 # differ between two runs over the same corpus by design
 RUN_RELATIONS = frozenset({"marts.fct_fetches"})
 RUN_COLUMNS = frozenset({"fetched_at", "parsed_at", "run_id", "loaded_at", "extracted_at", "built_at"})
@@ -52,7 +53,9 @@ def relation_checksum(con, relation: str, columns: list[str]) -> tuple[int, str]
 
 def relation_checksums(con, schemas: Iterable[str] = SCHEMAS, *, skip_run_columns: bool = False) -> dict[str, tuple[int, str]]:
     """{'schema.relation': (rows, checksum)} of every relation in `schemas` (with skip_run_columns: without the
-    run-specific relations and columns, see RUN_RELATIONS / RUN_COLUMNS)."""
+    run-specific relations and columns, see RUN_RELATIONS / RUN_COLUMNS). Sets the connection's TimeZone to
+    Asia/Seoul, as dbt and the pipeline's connections have it: a view's `timestamptz::date` depends on it."""
+    con.execute(f"SET TimeZone = '{TIMEZONE}'")
     out = {}
     for relation, columns in relation_columns(con, schemas).items():
         if skip_run_columns:
