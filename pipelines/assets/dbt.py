@@ -287,15 +287,17 @@ def _check_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, manife
 
 
 def _recorded_evaluations(context: dg.AssetExecutionContext, keys: set[dg.AssetCheckKey]) -> dict[dg.AssetCheckKey, Any]:
-    """The latest completed evaluation of each check on record in the Dagster instance (by check key)."""
-    if not keys:
-        return {}
-    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(list(keys))
+    """The latest completed evaluation (passed or failed) of each check on record in the Dagster instance, by check
+    key. (Not the latest execution: that is this run's own, still planned.)"""
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
+
+    storage = context.instance.event_log_storage
     out = {}
-    for key, record in latest.items():
-        evaluation = getattr(getattr(record.event, "dagster_event", None), "event_specific_data", None)
-        if record.status.value in ("SUCCEEDED", "FAILED") and isinstance(evaluation, dg.AssetCheckEvaluation):
-            out[key] = (record.run_id, evaluation)
+    for key in keys:
+        for record in storage.get_asset_check_execution_history(key, limit=1, status={Status.SUCCEEDED, Status.FAILED}):
+            evaluation = getattr(getattr(record.event, "dagster_event", None), "event_specific_data", None)
+            if record.run_id != context.run_id and isinstance(evaluation, dg.AssetCheckEvaluation):
+                out[key] = (record.run_id, evaluation)
     return out
 
 
