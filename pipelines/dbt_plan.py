@@ -150,8 +150,9 @@ def checks_to_replay(expected: Iterable[Hashable], ran: Iterable[Hashable], reco
 
 def rerun_test_args(not_to_run: Iterable[str], to_run: Iterable[str]) -> list[str] | None:
     """`dbt test` of the checks in `to_run` alone (said as an --exclude of those ran or replayed, as the build's
-    argv is); None when there is none to run: no dbt invocation."""
-    return test_args(set(not_to_run)) if set(to_run) else None
+    argv is), without the unit tests: they read fixtures, not the warehouse, so only a change to the dbt project
+    can move them, and that is a full build, which runs them. None when there is none to run: no dbt invocation."""
+    return [*test_args(set(not_to_run)), "--exclude-resource-type", "unit_test"] if set(to_run) else None
 
 
 def failures_in(run_results: Mapping[str, Any]) -> list[tuple[str, str]]:

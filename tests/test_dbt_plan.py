@@ -134,7 +134,7 @@ def test_a_check_without_a_recorded_evaluation_is_run_alone():
     replayed, to_run = dbt_plan.checks_to_replay({"a_test", "b_test", "c_test"}, ran={"a_test"}, recorded={"b_test"})
     assert replayed == {"b_test"} and to_run == {"c_test"}
     assert dbt_plan.rerun_test_args(not_to_run={"a_test"} | replayed, to_run=to_run) == [
-        "test", "--exclude", "a_test b_test"]
+        "test", "--exclude", "a_test b_test", "--exclude-resource-type", "unit_test"]
     # nothing on record (a new DAGSTER_HOME): every check the build did not run is run
     assert dbt_plan.checks_to_replay({"a_test", "b_test"}, ran=set(), recorded=set()) == (set(), {"a_test", "b_test"})
 
