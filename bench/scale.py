@@ -43,6 +43,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipelines.warehouse.checksum import facts_checksum
 from bench.scale_corpus import DEFAULT_SEED, ensure_corpus, page_path
 from bench.scale_server import first_news_day, measure_rate, running, yesterday_in_seoul
 
@@ -378,6 +379,7 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
             r1["fetch_pages_per_s"] = round(r1["pages_fetched"] / fetch_s, 1) if fetch_s else None
             bare = res["bare_client"].get("pages_per_s")
             r1["fetch_vs_bare_client"] = round(bare / r1["fetch_pages_per_s"], 2) if bare and r1["fetch_pages_per_s"] else None
+            r1["marts_checksum"] = marts_checksum(warehouse)
             res["run1"] = r1
             log(f"run 1: {r1['wall_s']} s wall, {r1['pages_per_s']} pages/s, {r1['articles_landed']} articles, "
                 f"peak RSS {r1['peak_rss_tree_bytes'] / 2**20:.0f} MiB (tree), ok={r1['succeeded']}")
@@ -395,6 +397,7 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
                 r["rows_added"] = added(before, after)
                 if r["run_id"]:
                     r.update(stage_split(home, r["run_id"]))
+                r["marts_checksum"] = marts_checksum(warehouse)
                 res[label] = r
                 data_added = {k: v for k, v in r["rows_added"].items() if v and k not in LOG_TABLES}
                 log(f"{label}: {r['wall_s']} s wall, {r['server']['not_modified']} x 304, "
@@ -416,6 +419,19 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
     if a.get("parse_page_pages_per_s") and a.get("trafilatura_pages_per_s"):
         res["parse_page_vs_trafilatura"] = round(a["parse_page_pages_per_s"] / a["trafilatura_pages_per_s"], 2)
     return res
+
+
+def marts_checksum(warehouse: Path) -> dict:
+    """bench.checksum.facts_checksum of the warehouse's marts and reporting relations ({} without a warehouse)."""
+    if not warehouse.exists():
+        return {}
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return facts_checksum(con)
+    finally:
+        con.close()
 
 
 # fetch_log and discovered_urls log every run (one row per URL per run) by design; every other table is data
@@ -462,6 +478,15 @@ def markdown(report: dict) -> str:
                      f"server alone {s.get('server_alone', {}).get('pages_per_s')} pages/s; run's own time "
                      f"{r1.get('run_s')} s, of which in steps {r1.get('steps_total_s')} s (the rest: Dagster run "
                      f"start, planning and event writes); stage_seconds metadata: {r1.get('stage_seconds_metadata') or 'none (load not separable)'}")
+        sums = {label: s.get(label, {}).get("marts_checksum", {}).get("facts_md5")
+                for label in ("run1", "run2_nightly", "run2_recheck") if s.get(label, {}).get("marts_checksum")}
+        if sums:
+            first = s.get("run1", {}).get("marts_checksum", {})
+            lines.append(f"- {s['pages']:,} pages: marts checksum (checksum facts_md5 of "
+                         f"{first.get('relations')} marts and reporting relations, {first.get('rows')} rows): "
+                         + ", ".join(f"{k} {v}" for k, v in sums.items())
+                         + ("; unchanged by the no-change nights" if len(set(sums.values())) == 1
+                            else "; CHANGED between runs"))
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ The dbt asset (pipelines/assets/dbt.py) asks `plan()` and runs what it says:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +122,37 @@ def test_args(ran: set[str] | list[str]) -> list[str]:
     """`dbt test` of every test the build did not run (those of the reused models)."""
     ran = sorted(set(ran))
     return ["test", "--exclude", " ".join(ran)] if ran else ["test"]
+
+
+def tests_reading(manifest: Mapping[str, Any], rebuilt: Iterable[str]) -> set[str]:
+    """The names of the data tests that read a rebuilt model or seed (any of their parents): their result may have
+    moved tonight. (dbt build skips a test that also reads an excluded, reused model: a relationship test from a
+    rebuilt fact to a reused dimension.)"""
+    rebuilt = set(rebuilt)
+    return {props["name"] for uid, props in manifest["nodes"].items()
+            if props["resource_type"] == "test" and rebuilt & set(manifest["parent_map"].get(uid, []))}
+
+
+def checks_to_replay(expected: Iterable[Hashable], ran: Iterable[Hashable], recorded: Iterable[Hashable],
+                     stale: Iterable[Hashable] = ()) -> tuple[set[Hashable], set[Hashable]]:
+    """(replayed, to_run) for the checks the build did not run, on a night that is not a full build.
+
+    A check that reads only reused models (not in `stale`, see tests_reading) reads nothing that changed since the
+    last successful build (same raw signatures, same dbt project: else the plan would have rebuilt them), so its
+    last recorded evaluation is its result tonight and is re-reported as it is (replayed). A check with no recorded
+    evaluation, or one that reads a rebuilt model, is run (`dbt test` of those alone; none on a quiet night).
+    `expected`: the checks of the selected assets; `ran`: those the build reported; `recorded`: those with a
+    completed evaluation on record."""
+    missing = set(expected) - set(ran)
+    replayed = (missing & set(recorded)) - set(stale)
+    return replayed, missing - replayed
+
+
+def rerun_test_args(not_to_run: Iterable[str], to_run: Iterable[str]) -> list[str] | None:
+    """`dbt test` of the checks in `to_run` alone (said as an --exclude of those ran or replayed, as the build's
+    argv is), without the unit tests: they read fixtures, not the warehouse, so only a change to the dbt project
+    can move them, and that is a full build, which runs them. None when there is none to run: no dbt invocation."""
+    return [*test_args(set(not_to_run)), "--exclude-resource-type", "unit_test"] if set(to_run) else None
 
 
 def failures_in(run_results: Mapping[str, Any]) -> list[tuple[str, str]]:

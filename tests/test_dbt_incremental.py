@@ -1,5 +1,6 @@
 """The dbt step rebuilds only what changed: over HTTP (real server, DuckDB file, dbt, Dagster), a first night
-builds everything, a quiet night (all 304s) rebuilds only the fetch-log lineage and re-tests the rest, a night
+builds everything, a quiet night (all 304s) rebuilds only the fetch-log lineage, runs only the fetch log's checks
+and replays the other checks' last evaluations (their models read nothing that moved), a night
 where one page changed rebuilds the article lineage, and `full_build: true` rebuilds everything. Every night
 every check has a result and no "emitted no result" warning is logged."""
 from __future__ import annotations
@@ -92,6 +93,29 @@ def test_a_quiet_night_rebuilds_only_the_fetch_log_lineage(nights):
     assert dbt["dim_articles"]["status"] == "reused" and dbt["dim_articles"]["rebuilt"] is False
     snapshot = materialization_metadata(nights["quiet"])
     assert "warehouse_snapshot" in snapshot, "the published snapshot still runs after a quiet night"
+
+
+def test_a_quiet_night_runs_only_the_fetch_log_checks_and_replays_the_checks_of_the_reused_models(nights):
+    dbt = _dbt(nights["quiet"])
+    # the build of the fetch log's lineage, then `dbt test` of the fetch log's tests that also read a reused model
+    # (relationships from fct_fetches to dim_articles), which the build's --exclude of the reused models leaves out
+    assert {v["dbt_invocations"] for v in dbt.values()} == {"build, test"}
+    first = {(c.asset_key, c.check_name): c.passed for c in nights["first"].get_asset_check_evaluations()}
+    # the dbt tests' checks (the Python checks on the raw and mart assets run with their assets every night)
+    evaluations = [c for c in nights["quiet"].get_asset_check_evaluations() if "unique_id" in c.metadata]
+    replayed = [c for c in evaluations if "replayed_from_run" in c.metadata]
+    run = [c for c in evaluations if "replayed_from_run" not in c.metadata]
+    # only the fetch log's dbt tests ran tonight; every other is the first night's evaluation, outcome unchanged
+    assert run and {c.asset_key.path[-1] for c in run} <= {"stg_raw__fetch_log", "fct_fetches"}
+    assert len(replayed) > 5 * len(run)
+    assert replayed and {c.metadata["replayed_from_run"].value for c in replayed} == {nights["first"].run_id}
+    assert all(first[(c.asset_key, c.check_name)] == c.passed for c in replayed)
+
+
+def test_a_changed_page_reruns_the_checks_of_what_it_rebuilt(nights):
+    evaluations = nights["changed"].get_asset_check_evaluations()
+    assert not [c for c in evaluations if c.asset_key.path[-1] == "dim_articles" and "replayed_from_run" in c.metadata]
+    assert {v["dbt_invocations"] for v in _dbt(nights["changed"]).values()} == {"build, test"}
 
 
 def test_a_changed_page_rebuilds_the_article_lineage(nights):

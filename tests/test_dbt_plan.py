@@ -123,6 +123,47 @@ def test_reused_models_have_their_tests_run_except_those_the_build_ran():
     assert dbt_plan.test_args(["b_test", "a_test", "b_test"]) == ["test", "--exclude", "a_test b_test"]
 
 
+def test_a_quiet_night_replays_the_recorded_checks_and_runs_no_test():
+    expected = {"a_test", "b_test", "c_test"}
+    replayed, to_run = dbt_plan.checks_to_replay(expected, ran={"a_test"}, recorded={"a_test", "b_test", "c_test"})
+    assert replayed == {"b_test", "c_test"} and to_run == set()
+    assert dbt_plan.rerun_test_args(not_to_run={"a_test"} | replayed, to_run=to_run) is None
+
+
+def test_a_check_without_a_recorded_evaluation_is_run_alone():
+    replayed, to_run = dbt_plan.checks_to_replay({"a_test", "b_test", "c_test"}, ran={"a_test"}, recorded={"b_test"})
+    assert replayed == {"b_test"} and to_run == {"c_test"}
+    assert dbt_plan.rerun_test_args(not_to_run={"a_test"} | replayed, to_run=to_run) == [
+        "test", "--exclude", "a_test b_test", "--exclude-resource-type", "unit_test"]
+    # nothing on record (a new DAGSTER_HOME): every check the build did not run is run
+    assert dbt_plan.checks_to_replay({"a_test", "b_test"}, ran=set(), recorded=set()) == (set(), {"a_test", "b_test"})
+
+
+def test_a_check_that_reads_a_rebuilt_model_is_run_not_replayed():
+    m = manifest()
+    m["nodes"][f"test.{P}.relationships_fct_to_stg"] = node("test", "relationships_fct_to_stg", None)
+    m["parent_map"][f"test.{P}.not_null_fct_articles_id"] = [f"model.{P}.fct_articles"]
+    m["parent_map"][f"test.{P}.relationships_fct_to_stg"] = [f"model.{P}.fct_articles", f"model.{P}.stg_fetches"]
+    # raw.fetches moved: stg_fetches and fct_articles are rebuilt; a test of either is stale
+    plan = dbt_plan.plan(m, {**SIGS, "fetches": "f2"}, built=built_after(m, **SIGS))
+    assert dbt_plan.tests_reading(m, plan.rebuilt) == {"not_null_fct_articles_id", "relationships_fct_to_stg"}
+    # raw.pages moved: stg_pages, int_articles and fct_articles rebuilt (stg_fetches reused): still stale
+    plan = dbt_plan.plan(m, {**SIGS, "pages": "p2"}, built=built_after(m, **SIGS))
+    assert "relationships_fct_to_stg" in dbt_plan.tests_reading(m, plan.rebuilt)
+    stale = dbt_plan.tests_reading(m, plan.rebuilt)
+    replayed, to_run = dbt_plan.checks_to_replay({"not_null_fct_articles_id", "relationships_fct_to_stg", "x_test"},
+                                                 ran={"not_null_fct_articles_id"}, stale=stale,
+                                                 recorded={"not_null_fct_articles_id", "relationships_fct_to_stg",
+                                                           "x_test"})
+    assert replayed == {"x_test"} and to_run == {"relationships_fct_to_stg"}
+
+
+def test_a_check_the_build_ran_is_neither_replayed_nor_run_again():
+    replayed, to_run = dbt_plan.checks_to_replay({"a_test", "b_test"}, ran={"a_test", "b_test"},
+                                                 recorded={"a_test", "b_test"})
+    assert replayed == set() and to_run == set()
+
+
 def test_failures_are_models_and_seeds_in_error_or_skipped_never_tests():
     results = {"results": [
         {"unique_id": f"model.{P}.int_articles", "status": "error", "message": "Binder Error:\n  no column x"},

@@ -34,7 +34,7 @@ def test_the_checksum_ignores_row_order_and_when_or_in_which_run_a_page_was_read
     a = _warehouse(tmp_path / "a.duckdb", [(1, 10, "2026-01-01 00:00", "r1"), (2, 20, "2026-01-01 00:00", "r1")])
     b = _warehouse(tmp_path / "b.duckdb", [(2, 20, "2026-02-02 09:00", "r7"), (1, 10, "2026-02-02 09:00", "r8")])
     assert marts_checksums(a) == marts_checksums(b)
-    assert marts_checksums(a)["fct_x"].endswith(":2")
+    assert marts_checksums(a)["marts.fct_x"][0] == 2
 
 
 def test_the_checksum_sees_a_changed_fact(tmp_path):

@@ -63,6 +63,14 @@ def test_the_scale_benchmark_reports_every_measure_at_a_tiny_size(tmp_path):
     assert {k: v for k, v in r2["rows_added"].items() if k not in LOG_TABLES and v} == {}
     assert r2["rows_added"]["raw.fetch_log"] == PAGES
 
+    # the marts' checksum (pipelines/warehouse/checksum.py) is in the report, over every marts and reporting relation with rows,
+    # and a night that added no fact leaves it as it was
+    first, quiet = r1["marts_checksum"], r2["marts_checksum"]
+    assert len(first["facts_md5"]) == 32 and first["rows"] > 0 and first["relations"] >= 10
+    assert "marts.fct_fetches" not in first["per_relation"] and "marts.fct_budgets" in first["per_relation"]
+    assert quiet["facts_md5"] == first["facts_md5"], set(first["per_relation"].items()) ^ set(quiet["per_relation"].items())
+    assert "marts checksum" in (tmp_path / "out" / "scale-latest.md").read_text(encoding="utf-8")
+
     # the limit and the peer, on the same bytes, and the ratios
     alone = size["alone"]
     assert alone["selectolax_pages"] == PAGES and alone["sample_pages"] == 20

@@ -4,7 +4,6 @@ here (deploy/local.py's helpers); dbt's `shared` target builds the marts from th
 are the single-file warehouse's over the same input."""
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -23,6 +22,7 @@ import pytest
 
 from pipelines.days import newest_news_day
 from pipelines.settings import DBT_PROJECT_DIR, SharedStore, dbt_executable, shared_store
+from pipelines.warehouse.checksum import marts_checksums
 from pipelines.warehouse.shared import SharedStoreError, publish
 from tests.support.http_server import Response, conditional, html, robots_txt, serve
 from tests.support.nights import nightly_job
@@ -33,10 +33,6 @@ deploy_local = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(deploy_local)
 
 # columns that name or time a run: two executions of the same input differ there and nowhere else
-VOLATILE = {"run_id", "fetch_key", "fetch_id", "fetched_at", "parsed_at", "extracted_at", "discovered_at", "first_fetched_at",
-            "last_fetched_at", "first_seen_at", "last_seen_at", "built_at"}
-
-
 def _day(offset: int) -> str:
     return (date.fromisoformat(newest_news_day()) - timedelta(days=offset)).isoformat()
 
@@ -51,25 +47,6 @@ def _sitemap(srv) -> bytes:
                       for page, off in LISTING.items())
     return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             + entries + "</urlset>").encode()
-
-
-def marts_checksums(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """Per marts table: (rows, md5 over its ordered rows), the columns of VOLATILE left out."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        out = {}
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'marts' order by 1").fetchall()]
-        for t in tables:
-            cols = [r[0] for r in con.execute("select column_name from information_schema.columns where "
-                                              "table_schema = 'marts' and table_name = ? order by ordinal_position",
-                                              [t]).fetchall() if r[0] not in VOLATILE]
-            listed = ", ".join(f'"{c}"' for c in cols)
-            rows = con.execute(f'select {listed} from marts."{t}" order by all').fetchall()
-            out[t] = (len(rows), hashlib.md5(repr(rows).encode()).hexdigest())
-        return out
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +159,8 @@ def test_the_shared_target_builds_the_marts_the_single_file_builds(built):
     assert built["single_runs"] == [True, True]
     assert built["dbt"].returncode == 0, built["dbt"].stdout[-4000:] + built["dbt"].stderr[-2000:]
     shared, single = marts_checksums(built["marts"]), marts_checksums(built["single"])
-    assert shared["dim_articles"][0] == len(LISTING)
-    assert shared["fct_budgets"][0] > 0
+    assert shared["marts.dim_articles"][0] == len(LISTING)
+    assert shared["marts.fct_budgets"][0] > 0
     assert shared == single  # the crashed writer's folder in _incoming changed nothing
     con = duckdb.connect(str(built["marts"]), read_only=True)
     try:

@@ -27,8 +27,11 @@
 
 {#- The text the full-text search matches: Unicode NFC, lower case, no spaces or punctuation, so '스마트 시티',
     '스마트시티' and 'AI·데이터' / 'ai 데이터' compare alike. A query term is normalised the same way
-    (search_facts), and matches as a substring (Korean words carry particles: '전주시는' contains '전주시'). -#}
+    (search_facts), and matches as a substring (Korean words carry particles: '전주시는' contains '전주시').
+    The characters dropped: the ASCII white space (tab, line feed, form feed, carriage return, space: what RE2's \s
+    is) and the punctuation listed. translate() deletes them in one pass (it is ~3x cheaper than the regexp_replace
+    of the same character class over every article body, and gives the same string). -#}
 {% macro search_normal_form(expr) -%}
-    regexp_replace(lower(nfc_normalize(coalesce({{ expr }}, ''))),
-                   '[\s·ㆍ‧.,''"“”‘’`\-–—()\[\]{}<>「」『』《》〈〉!?:;/|~…]+', '', 'g')
+    translate(lower(nfc_normalize(coalesce({{ expr }}, ''))),
+              chr(9) || chr(10) || chr(12) || chr(13) || ' ·ㆍ‧.,''"“”‘’`-–—()[]{}<>「」『』《》〈〉!?:;/|~…', '')
 {%- endmacro %}

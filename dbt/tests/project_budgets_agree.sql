@@ -3,6 +3,14 @@
 -- article states together (1차 60억, 2차 100억) are a breakdown, not a disagreement. Both rows stay in
 -- fct_project_budgets; this lists them for a reader to check which article is right.
 {{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_project_budgets'}}}) }}
+with stated_together as (
+    select distinct x.project_id, x.funding_source, x.amount_krw, y.amount_krw as other_amount_krw
+    from {{ ref('fct_budgets') }} x
+    join {{ ref('fct_budgets') }} y
+      on y.article_id = x.article_id and y.project_id = x.project_id and y.funding_source = x.funding_source
+    where x.project_id is not null
+)
+
 select
     a.project_id,
     p.name as project_name,
@@ -18,8 +26,6 @@ join {{ ref('dim_projects') }} p on p.project_id = a.project_id
 where a.funding_source <> 'total'
   and len(list_intersect(a.article_ids, b.article_ids)) = 0
   and not exists (
-      select 1 from {{ ref('fct_budgets') }} x
-      join {{ ref('fct_budgets') }} y
-        on y.article_id = x.article_id and y.project_id = x.project_id and y.funding_source = x.funding_source
-      where x.project_id = a.project_id and x.funding_source = a.funding_source
-        and x.amount_krw = a.amount_krw and y.amount_krw = b.amount_krw)
+      select 1 from stated_together s
+      where s.project_id = a.project_id and s.funding_source = a.funding_source
+        and s.amount_krw = a.amount_krw and s.other_amount_krw = b.amount_krw)

@@ -138,13 +138,16 @@ def _manifest() -> dict[str, Any]:
 def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
                     warehouse: WarehouseResource):
     """dbt build of what changed: the models downstream of the raw tables whose signature moved since the
-    last successful build (what `dbt build --select source:raw.<table>+` selects), then `dbt test` of the models that were
-    not rebuilt, so every check gets a fresh evaluation on the current data. A model not rebuilt still gets
+    last successful build (what `dbt build --select source:raw.<table>+` selects); the checks of the models that
+    were not rebuilt read nothing that moved, so their last evaluation is replayed (a check with none on record is
+    run by `dbt test`): a quiet night is one dbt invocation (the fetch log's lineage), a night with no raw table
+    moved none. A model not rebuilt still gets
     an output (metadata status=reused, as dagster-dbt reports a node dbt reused), so the snapshot and the mart
     checks downstream run. `full_build: true` (launchpad; `pipelines.cli run --full-build`) builds everything."""
     started = time.perf_counter()
     # (unique_id, reason) of models or seeds dbt could not build or skipped (failed tests are check results)
     failures: list[tuple[str, str]] = []
+    argvs: list[list[str]] = []  # the dbt invocations tonight
     manifest = _manifest()
     with warehouse.connect(read_only=True) as con:
         current = wh.source_signatures(con, dbt_plan.source_tables(manifest))
@@ -165,16 +168,16 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
             # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
             # asked, nothing built from an older version of the SQL survives
             context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
-            events = _invoke(context, dbt, tonight.build_args(manifest), failures)
+            events = _invoke(context, dbt, tonight.build_args(manifest), failures, argvs)
         else:
             context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
             # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
             events = _reused_outputs(context, manifest, tonight.reused)
             args = tonight.build_args(manifest)
             if args:
-                events += _invoke(context, dbt, args, failures)
+                events += _invoke(context, dbt, args, failures, argvs)
             if tonight.reused:
-                events += _test_reused(context, dbt, events, failures)
+                events += _check_reused(context, dbt, manifest, tonight.rebuilt, events, failures, argvs)
     skipped = [(uid, f) for uid, f in failures if f.endswith(SKIPPED)]
     failures = [(uid, f) for uid, f in failures if not f.endswith(SKIPPED)]
     if not failures and not skipped:
@@ -202,6 +205,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     for e in with_row_counts(events, warehouse, manifest):
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
+                                 "dbt_invocations": ", ".join(a[0] for a in argvs) or "none",
                                  "rebuilt_tables": ", ".join(changed) if changed is not None else "all",
                                  "skipped_by_failed_tests": ", ".join(f.split(":")[0] for _, f in skipped) or "none"})
         yield e
@@ -213,10 +217,11 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
 
 
 def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str],
-            failures: list[tuple[str, str]]) -> list[Any]:
+            failures: list[tuple[str, str]], argvs: list[list[str]]) -> list[Any]:
     """One dbt invocation's events. A failed data test is a failed asset check (severity from the test's config)
     and never fails the step: the marts were built, so they are published with the check results beside them.
     A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
+    argvs.append(args)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     bar = progress.current()
     events = []
@@ -256,13 +261,58 @@ def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, An
     return out
 
 
-def _test_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, events: list[Any],
-                 failures: list[tuple[str, str]]) -> list[Any]:
-    """`dbt test` of every test the build did not run (those of the models not rebuilt, and relationship tests
-    between a rebuilt and a reused model): fresh check results on the current data, none reported twice."""
-    checked = {(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
-    return [e for e in _invoke(context, dbt, dbt_plan.test_args({name for _, name in checked}), failures)
-            if not (isinstance(e, dg.AssetCheckResult) and (e.asset_key, e.check_name) in checked)]
+def _check_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, manifest: Mapping[str, Any],
+                  rebuilt: frozenset[str], events: list[Any], failures: list[tuple[str, str]],
+                  argvs: list[list[str]]) -> list[Any]:
+    """A result for every check the build did not run. One that reads only models not rebuilt reads nothing that
+    moved since the last successful build: its last recorded evaluation is replayed as it is (metadata
+    replayed_from_run). One with none on record (a new DAGSTER_HOME) or that also reads a rebuilt model (a
+    relationship test from a rebuilt fact to a reused dimension) is run by `dbt test` of those alone. A quiet
+    night so runs no dbt test at all. None is reported twice."""
+    checked = {dg.AssetCheckKey(e.asset_key, e.check_name) for e in events if isinstance(e, dg.AssetCheckResult)}
+    expected = set(context.selected_asset_check_keys)
+    records = _recorded_evaluations(context, expected - checked)
+    stale_names = dbt_plan.tests_reading(manifest, rebuilt)
+    replayed, to_run = dbt_plan.checks_to_replay(expected, checked, records,
+                                                 stale={k for k in expected if k.name in stale_names})
+    out: list[Any] = [_replayed_result(records[key]) for key in sorted(replayed, key=lambda k: k.to_user_string())]
+    args = dbt_plan.rerun_test_args({k.name for k in checked | replayed}, {k.name for k in to_run})
+    if args:
+        out += [e for e in _invoke(context, dbt, args, failures, argvs)
+                if not (isinstance(e, dg.AssetCheckResult)
+                        and dg.AssetCheckKey(e.asset_key, e.check_name) in checked | replayed)]
+    context.log.info(f"dbt: {len(replayed)} checks of reused models replayed from their last evaluation, "
+                     f"{len(to_run)} run")
+    return out
+
+
+def _recorded_evaluations(context: dg.AssetExecutionContext, keys: set[dg.AssetCheckKey]) -> dict[dg.AssetCheckKey, Any]:
+    """The latest completed evaluation (passed or failed) of each check on record in the Dagster instance, by check
+    key. (Not the latest execution: that is this run's own, still planned.)"""
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
+
+    storage = context.instance.event_log_storage
+    out = {}
+    for key in keys:
+        for record in storage.get_asset_check_execution_history(key, limit=1, status={Status.SUCCEEDED, Status.FAILED}):
+            evaluation = getattr(getattr(record.event, "dagster_event", None), "event_specific_data", None)
+            if record.run_id != context.run_id and isinstance(evaluation, dg.AssetCheckEvaluation):
+                out[key] = (record.run_id, evaluation)
+    return out
+
+
+def _replayed_result(recorded: tuple[str, Any]) -> dg.AssetCheckResult:
+    run_id, evaluation = recorded
+    metadata = {k: v for k, v in evaluation.metadata.items() if k != "replayed_from_run"}
+    return dg.AssetCheckResult(asset_key=evaluation.asset_key, check_name=evaluation.check_name,
+                               passed=evaluation.passed, severity=evaluation.severity,
+                               description=evaluation.description,
+                               metadata={**metadata, "replayed_from_run": dg.MetadataValue.text(
+                                   str(_meta_text(evaluation.metadata.get("replayed_from_run")) or run_id))})
+
+
+def _meta_text(value: Any) -> Any:
+    return getattr(value, "value", value)
 
 
 def _meta(event: Any, key: str) -> Any:

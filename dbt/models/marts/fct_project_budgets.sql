@@ -28,6 +28,13 @@ from budgets
 group by project_id, funding_source, amount_krw
 ),
 
+-- the pairs of amounts (of one project and source) some article states together: a breakdown, not rivals
+stated_together as (
+    select distinct x.project_id, x.funding_source, x.amount_krw, y.amount_krw as other_amount_krw
+    from budgets x
+    join budgets y on y.article_id = x.article_id and y.project_id = x.project_id and y.funding_source = x.funding_source
+),
+
 -- the other amounts of the same project and source that no article states together with this one
 rivals as (
     select a.project_budget_id, max(b.n_articles) as rival_articles
@@ -36,10 +43,9 @@ rivals as (
         on b.project_id = a.project_id and b.funding_source = a.funding_source and b.amount_krw <> a.amount_krw
     where len(list_intersect(a.article_ids, b.article_ids)) = 0
       and not exists (
-          select 1 from budgets x join budgets y
-              on y.article_id = x.article_id and y.project_id = x.project_id and y.funding_source = x.funding_source
-          where x.project_id = a.project_id and x.funding_source = a.funding_source
-            and x.amount_krw = a.amount_krw and y.amount_krw = b.amount_krw)
+          select 1 from stated_together s
+          where s.project_id = a.project_id and s.funding_source = a.funding_source
+            and s.amount_krw = a.amount_krw and s.other_amount_krw = b.amount_krw)
     group by a.project_budget_id
 )
 

@@ -14,24 +14,35 @@ days as (
     where event_date is not null
 ),
 
+-- for each date known only to the month (or year): the one finer date of the same project and type inside that
+-- month (or year), when there is exactly one (a month-only date looks for days; a year-only date for days and
+-- months); one join over the distinct dates instead of a lookup per event
+finer as (
+    select c.project_id, c.event_type, c.event_date, c.date_precision, any_value(d.event_date) as finer_date
+    from days c
+    join days d
+      on d.project_id = c.project_id and d.event_type = c.event_type
+     and d.date_precision in ('day', 'month') and d.event_date <> c.event_date
+     and (case c.date_precision when 'month' then d.date_precision = 'day' else true end)
+     and date_trunc(case c.date_precision when 'month' then 'month' else 'year' end, d.event_date)
+         = date_trunc(case c.date_precision when 'month' then 'month' else 'year' end, c.event_date)
+    where c.date_precision <> 'day'
+    group by c.project_id, c.event_type, c.event_date, c.date_precision
+    having count(distinct d.event_date) = 1
+),
+
 canonical as (
     select
         e.*,
         case
             when e.event_date is null then null
             when e.date_precision = 'day' then e.event_date
-            else coalesce(
-                -- the one finer date of the same project and type inside this month / year
-                (select any_value(d.event_date) from days d
-                 where d.project_id = e.project_id and d.event_type = e.event_type
-                   and d.date_precision in ('day', 'month') and d.event_date <> e.event_date
-                   and (case e.date_precision when 'month' then d.date_precision = 'day' else true end)
-                   and date_trunc(case e.date_precision when 'month' then 'month' else 'year' end, d.event_date)
-                       = date_trunc(case e.date_precision when 'month' then 'month' else 'year' end, e.event_date)
-                 having count(distinct d.event_date) = 1),
-                e.event_date)
+            else coalesce(f.finer_date, e.event_date)
         end as fact_date
     from events e
+    left join finer f
+      on f.project_id = e.project_id and f.event_type = e.event_type and f.event_date = e.event_date
+     and f.date_precision = e.date_precision
 )
 
 select

@@ -29,10 +29,12 @@ budget_ends as (
     select
         project_id,
         funding_source,
-        arg_min(amount_krw, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_amount,
+        -- an article that states two amounts of one source (a breakdown: 1차 60억, 2차 100억) ties on (date,
+        -- article): the amount breaks the tie, so a rebuild picks the same one (the smaller first, the larger last)
+        arg_min(amount_krw, (coalesce(published_at, '9999-12-31'::timestamptz), article_id, amount_krw)) as first_amount,
         arg_min(article_id, (coalesce(published_at, '9999-12-31'::timestamptz), article_id)) as first_article_id,
         min(published_at) as first_at,
-        arg_max(amount_krw, (coalesce(published_at, '0001-01-01'::timestamptz), article_id)) as last_amount,
+        arg_max(amount_krw, (coalesce(published_at, '0001-01-01'::timestamptz), article_id, amount_krw)) as last_amount,
         arg_max(article_id, (coalesce(published_at, '0001-01-01'::timestamptz), article_id)) as last_article_id,
         max(published_at) as last_at,
         count(distinct article_id) as n_articles

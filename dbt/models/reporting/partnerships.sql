@@ -20,12 +20,14 @@ select
     list(distinct member_type order by member_type) as member_types,
     list(distinct member_sido_code order by member_sido_code) filter (where member_sido_code is not null)
         as member_sido_codes,
-    any_value(project) as project,
+    -- members read from different sentences can name different projects: the one with the smallest project_id,
+    -- the same every time (any_value would pick one at random per query)
+    arg_min(project, project_id) as project,
     any_value(article_title) as article_title,
     any_value(outlet) as outlet,
     any_value(url) as url,
     any_value(published_date) as published_date,
     min(evidence) as evidence,
-    any_value(project_id) as project_id
+    min(project_id) as project_id
 from members
 group by partnership_id
