@@ -192,19 +192,25 @@ def pg_bindir() -> Path | None:
     return found[-1] if found else None
 
 
+def apt_install(package: str, missing: str, otherwise: str) -> None:
+    """Install Debian's `package` with apt-get (the only thing this script fetches) when we are root on Debian;
+    else a DeployError that says what is missing and how to point at an installed copy."""
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise DeployError(f"{missing}: install Debian's `{package}` package, or {otherwise}")
+    say(f"{missing}: installing Debian's `{package}` package with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], check=True, env=env)
+
+
 def ensure_postgres_binaries() -> Path:
     """The PostgreSQL server's bin directory; when it is missing and we are root on Debian, apt-get installs the
     `postgresql` package first (the only thing this script fetches)."""
     bindir = pg_bindir()
     if bindir is not None:
         return bindir
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise DeployError("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install "
-                          "Debian's `postgresql` package, or set DEPLOY_PG_BIN to the directory holding initdb")
-    say("PostgreSQL server binaries not found: installing Debian's `postgresql` package with apt-get")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"], check=True, env=env)
+    apt_install("postgresql", "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb)",
+                "set DEPLOY_PG_BIN to the directory holding initdb")
     bindir = pg_bindir()
     if bindir is None:
         raise DeployError("apt-get installed `postgresql` but no /usr/lib/postgresql/*/bin/initdb appeared")
@@ -330,13 +336,7 @@ def redis_binary() -> str:
         ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
     if found:
         return found
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise DeployError("redis-server not found: install Debian's `redis-server` package, or set "
-                          "DEPLOY_REDIS_SERVER to the binary")
-    say("redis-server not found: installing Debian's `redis-server` package with apt-get")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "redis-server"], check=True, env=env)
+    apt_install("redis-server", "redis-server not found", "set DEPLOY_REDIS_SERVER to the binary")
     found = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
     if found is None:
         raise DeployError("apt-get installed `redis-server` but no redis-server binary appeared")

@@ -11,7 +11,7 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.partitions import NEWS_DAYS, SEOUL, newest_news_day, range_tags, window_for
 from pipelines.settings import PROJECT_DIR, Settings
-from tests.support.http_server import Response, conditional, html, robots_txt, serve
+from tests.support.http_server import serve_listed_pages
 
 DEMO_PAGES = PROJECT_DIR / "demo" / "pages"
 
@@ -89,15 +89,6 @@ LISTING = {
 }
 
 
-def _sitemap(srv) -> bytes:
-    entries = []
-    for page, offset in LISTING.items():
-        lastmod = "" if offset is None else f"<lastmod>{_day(offset).isoformat()}T10:00:00+09:00</lastmod>"
-        entries.append(f"<url><loc>{srv.url('/news/' + page)}</loc>{lastmod}</url>")
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            + "".join(entries) + "</urlset>").encode()
-
-
 def _fetched(warehouse) -> set[str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -119,15 +110,9 @@ def _counts(warehouse) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("partitions")
-    routes = {"/robots.txt": robots_txt("User-agent: *\nAllow: /\n")}
-    for i, page in enumerate(LISTING):
-        routes[f"/news/{page}"] = conditional(html((DEMO_PAGES / page).read_bytes()), etag=f'"p{i}"')
-    with serve(routes) as srv:
-        srv.routes["/sitemap.xml"] = Response(200, {"Content-Type": "application/xml"}, _sitemap(srv))
-        sources = tmp / "sources.yaml"
-        sources.write_text("defaults: {allow_private_hosts: true, min_delay_s: 0, timeout_s: 5}\nsources:\n"
-                           f"  - {{name: city-news, kind: sitemap, url: '{srv.url('/sitemap.xml')}'}}\n",
-                           encoding="utf-8")
+    pages = {page: (DEMO_PAGES / page).read_bytes() for page in LISTING}
+    lastmod = {page: None if off is None else f"{_day(off).isoformat()}T10:00:00+09:00" for page, off in LISTING.items()}
+    with serve_listed_pages(pages, lastmod, tmp) as (srv, sources):
         warehouse = tmp / "news.duckdb"
         job = build_definitions(Settings(sources_path=sources, warehouse_path=warehouse)).resolve_job_def(
             "nightly_refresh")

@@ -24,7 +24,7 @@ from pipelines.days import newest_news_day
 from pipelines.settings import DBT_PROJECT_DIR, SharedStore, dbt_executable, shared_store
 from pipelines.warehouse.checksum import marts_checksums
 from pipelines.warehouse.shared import SharedStoreError, publish
-from tests.support.http_server import Response, conditional, html, robots_txt, serve
+from tests.support.http_server import serve_listed_pages
 from tests.support.nights import nightly_job
 from tests.support.paths import DEMO_DIR, REPO
 
@@ -40,13 +40,6 @@ def _day(offset: int) -> str:
 # page -> the news day (days before the newest) its sitemap entry is listed on: two closed days, one per writer
 LISTING = {f"demo-{i:03d}.html": (2 if i % 2 else 4) for i in range(1, 13)}
 DAYS = (_day(2), _day(4))
-
-
-def _sitemap(srv) -> bytes:
-    entries = "".join(f"<url><loc>{srv.url('/news/' + page)}</loc><lastmod>{_day(off)}T10:00:00+09:00</lastmod></url>"
-                      for page, off in LISTING.items())
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            + entries + "</urlset>").encode()
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +64,9 @@ def catalog():
 @pytest.fixture(scope="module")
 def built(catalog, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("shared")
-    routes = {"/robots.txt": robots_txt("User-agent: *\nAllow: /\n")}
-    for i, page in enumerate(LISTING):
-        routes[f"/news/{page}"] = conditional(html((DEMO_DIR / "pages" / page).read_bytes()), etag=f'"p{i}"')
-    with serve(routes) as srv:
-        srv.routes["/sitemap.xml"] = Response(200, {"Content-Type": "application/xml"}, _sitemap(srv))
-        sources = tmp / "sources.yaml"
-        sources.write_text("defaults: {allow_private_hosts: true, min_delay_s: 0, timeout_s: 5}\nsources:\n"
-                           f"  - {{name: city-news, kind: sitemap, url: '{srv.url('/sitemap.xml')}'}}\n",
-                           encoding="utf-8")
+    pages = {page: (DEMO_DIR / "pages" / page).read_bytes() for page in LISTING}
+    lastmod = {page: f"{_day(off)}T10:00:00+09:00" for page, off in LISTING.items()}
+    with serve_listed_pages(pages, lastmod, tmp) as (_srv, sources):
         out: dict = {"tmp": tmp}
 
         # the single-file warehouse: one process, the two days one after the other, the whole nightly job

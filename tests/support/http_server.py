@@ -387,3 +387,27 @@ def conditional(response: Response, *, etag: str | None = None, last_modified: s
             return Response(304, validators, b"")
         return full
     return handler
+
+
+@contextmanager
+def serve_listed_pages(pages: Mapping[str, bytes], lastmod: Mapping[str, str | None],
+                       folder: Path) -> Iterator[tuple[TestHTTPServer, Path]]:
+    """A news site on 127.0.0.1: each page at /news/<name> (with an ETag, answering 304 to it), a robots.txt that
+    allows all and /sitemap.xml listing the pages with their `lastmod` (an ISO time, or None: undated); yields the
+    server and a sources file (politeness off: one sitemap source) written into `folder`."""
+    routes: dict[str, Route] = {"/robots.txt": robots_txt("User-agent: *\nAllow: /\n")}
+    for i, (name, body) in enumerate(pages.items()):
+        routes[f"/news/{name}"] = conditional(html(body), etag=f'"p{i}"')
+    with serve(routes) as srv:
+        entries = "".join(f"<url><loc>{srv.url('/news/' + name)}</loc>"
+                          + ("" if lastmod.get(name) is None else f"<lastmod>{lastmod[name]}</lastmod>") + "</url>"
+                          for name in pages)
+        srv.routes["/sitemap.xml"] = Response(
+            200, {"Content-Type": "application/xml"},
+            ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             + entries + "</urlset>").encode())
+        sources = folder / "sources.yaml"
+        sources.write_text("defaults: {allow_private_hosts: true, min_delay_s: 0, timeout_s: 5}\nsources:\n"
+                           f"  - {{name: city-news, kind: sitemap, url: '{srv.url('/sitemap.xml')}'}}\n",
+                           encoding="utf-8")
+        yield srv, sources
