@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 export DBT_PROFILES_DIR := $(abspath dbt)
 export DBT_PROJECT_DIR := $(abspath dbt)
 
-.PHONY: setup run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean \
+.PHONY: setup test-deps run test test-fast eval ui docs export report dbt-parse bench bench-scale bench-report clean \
 	deploy-local deploy-status deploy-stop test-deploy bench-fanout
 
 setup: $(STAMP)
@@ -30,8 +30,22 @@ dbt-parse: $(STAMP)
 run: dbt-parse
 	@$(PY) -m pipelines.cli run
 
+# The Debian packages some tests use: headless Chromium + Korean fonts (report, analyst and UI pictures), PostgreSQL
+# and Redis (the deployment tests). Installed with apt-get when missing and we are root (no test installs anything);
+# otherwise the tests that need them skip and say so.
+SYSTEM_PACKAGES := chromium fonts-nanum postgresql redis-server
+test-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "test-deps: not installed (the tests that need them skip): "$$missing; exit 0; fi; \
+	echo "test-deps: installing Debian packages "$$missing; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }
+
 # dbt build (models + data tests + unit tests) on the demo corpus, then the pytest suite (its summary last)
-test: dbt-parse
+test: dbt-parse test-deps
 	@$(PY) -m pipelines.cli dbt-build-check
 	@$(PY) -m pytest -q -p no:cacheprovider
 
@@ -69,7 +83,7 @@ deploy-stop: $(STAMP)
 # the deployment tests alone (also part of `make test`; marker e2e): start, a nightly run through the webserver and
 # the daemon, the run read back from PostgreSQL, stop; then the fan-out: a backfill split into runs on the two
 # Celery workers, one worker SIGKILLed mid-step, the marts compared with an in-process run
-test-deploy: dbt-parse
+test-deploy: dbt-parse test-deps
 	@$(PY) -m pytest -q -p no:cacheprovider tests/test_deploy_config.py tests/test_deploy_local.py \
 		tests/test_deploy_celery.py
 

@@ -18,7 +18,8 @@ from pipelines.publish import published_path
 from pipelines.report import render_report, report_data, write_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings, dbt_executable
 from pipelines.partitions import newest_news_day
-from tests.support.chromium import ensure_chromium, run_chromium
+from tests.support.chromium import run_chromium
+from tests.support.system_packages import chromium as chromium_binary
 from tests.support.paths import SEED_CORPUS, needs_shared
 
 pytestmark = [pytest.mark.e2e, needs_shared]
@@ -94,11 +95,7 @@ def test_export_writes_parquet_and_bom_csv(warehouse, tmp_path):
 
 
 def _chromium_or_skip() -> str:
-    chromium = ensure_chromium()
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get: "
-                    "apt-get install chromium fonts-nanum)")
-    return chromium
+    return chromium_binary()
 
 
 def _dom(chromium: str, url: str, profile) -> str:

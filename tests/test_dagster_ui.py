@@ -16,7 +16,8 @@ import pytest
 
 from pipelines.checks import ASSET_CHECKS
 from pipelines.export import MARTS
-from tests.support.chromium import ensure_chromium, run_chromium
+from tests.support.chromium import run_chromium
+from tests.support.system_packages import chromium as chromium_binary
 from tests.support.dagster_ui import WebserverError, dagster_webserver
 from tests.support.paths import REPO
 
@@ -165,10 +166,7 @@ def png_summary(path: Path) -> tuple[int, int, int]:
 
 
 def test_the_asset_graph_page_renders_the_lineage(ui, tmp_path):
-    chromium = ensure_chromium()
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed and cannot be installed here (not root or no apt-get)")
-    page = ui.url("/asset-groups?expanded=" + ",".join(f"global@global:{g}" for g in SHOWN_GROUPS))
+    chromium = chromium_binary()
     size = f"--window-size={WINDOW[0]},{WINDOW[1]}"
     wanted = [*MARTS, "discovered_urls", "pages", "warehouse_snapshot"]
     missing = wanted

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.fanout import (backfill_runs, clean_env, deploy, launch_backfill, news_days, step_executions,
+from bench.fanout import (clean_env, deploy, launch_backfill, news_days, step_executions,
                           wait_backfill)
 from bench.scale import sources_yaml
 from bench.scale_corpus import ensure_corpus
@@ -28,6 +28,7 @@ from bench.scale_server import running
 from pipelines.days import newest_news_day
 from pipelines.warehouse.checksum import marts_checksums
 from tests.support.paths import REPO
+from tests.support.system_packages import require_postgres_and_redis
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +58,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def root():
+    require_postgres_and_redis()
     # not under pytest's tmp dir: that is mode 0700 and PostgreSQL runs as another user when we are root
     path = Path(tempfile.mkdtemp(prefix="deploy-celery-test-"))
     path.chmod(0o755)

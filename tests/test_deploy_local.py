@@ -22,6 +22,7 @@ from dagster_graphql import DagsterGraphQLClient
 
 from pipelines.days import newest_news_day
 from tests.support.paths import REPO
+from tests.support.system_packages import require_postgres_and_redis
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.filterwarnings("ignore:Using variable_values and operation_name:DeprecationWarning")]
@@ -46,6 +47,7 @@ def pid_alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def deployment():
+    require_postgres_and_redis()
     # not under pytest's tmp dir: that is mode 0700 and PostgreSQL runs as another user when we are root
     root = Path(tempfile.mkdtemp(prefix="deploy-test-"))
     root.chmod(0o755)

@@ -11,7 +11,8 @@ import pytest
 from bench.report_scale import build_synthetic_warehouse, page_numbers
 from pipelines.report import describe_test, latest_dbt_results, render_report, report_data
 from pipelines.settings import DBT_PROJECT_DIR
-from tests.support.chromium import ensure_chromium, run_chromium
+from tests.support.chromium import run_chromium
+from tests.support.system_packages import chromium as chromium_binary
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +59,7 @@ def test_last_run_results_list_each_warning_in_words(manifest, tmp_path):
 
 
 def _chromium() -> str:
-    chromium = ensure_chromium()
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get: "
-                    "apt-get install chromium fonts-nanum)")
-    return chromium
+    return chromium_binary()
 
 
 def _dump(chromium: str, url: str, profile) -> tuple[float, str]:

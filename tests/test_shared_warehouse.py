@@ -4,7 +4,6 @@ here (deploy/local.py's helpers); dbt's `shared` target builds the marts from th
 are the single-file warehouse's over the same input."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -25,12 +24,12 @@ from pipelines.settings import DBT_PROJECT_DIR, SharedStore, dbt_executable, sha
 from pipelines.warehouse.checksum import marts_checksums
 from pipelines.warehouse.shared import SharedStoreError, publish
 from tests.support.http_server import serve_listed_pages
+from tests.support import system_packages
+from tests.support.system_packages import require_postgres_and_redis
 from tests.support.nights import nightly_job
 from tests.support.paths import DEMO_DIR, REPO
 
-_spec = importlib.util.spec_from_file_location("deploy_local", REPO / "deploy" / "local.py")
-deploy_local = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(deploy_local)
+deploy_local = system_packages.deploy_local()
 
 # columns that name or time a run: two executions of the same input differ there and nowhere else
 def _day(offset: int) -> str:
@@ -44,9 +43,8 @@ DAYS = (_day(2), _day(4))
 
 @pytest.fixture(scope="module")
 def catalog():
-    """A PostgreSQL of our own on 127.0.0.1 (deploy/local.py's helpers; apt-get installs it when missing)."""
-    if deploy_local.pg_bindir() is None and (os.geteuid() != 0 or shutil.which("apt-get") is None):
-        pytest.skip("no PostgreSQL server binaries and no way to install them (not root / no apt-get)")
+    """A PostgreSQL of our own on 127.0.0.1 (deploy/local.py's helpers; `make test-deps` installs the server)."""
+    require_postgres_and_redis(redis=False)
     root = Path(tempfile.mkdtemp(prefix="shared-wh-test-"))
     root.chmod(0o755)  # PostgreSQL runs as `postgres` when we are root: it must reach its folder
     state = deploy_local.State(root / "state")
