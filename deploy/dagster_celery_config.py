@@ -19,10 +19,11 @@ The visibility timeout must be longer than the longest step: a task still runnin
 delivered a second time. The run worker holds the step's `duckdb_writer` pool slot throughout, so no other
 warehouse step starts meanwhile.
 """
-import os
+from pipelines.settings import celery_worker_settings
 
-broker_url = os.environ.get("NEWS_CELERY_BROKER", "redis://127.0.0.1:6379/0")
-result_backend = os.environ.get("NEWS_CELERY_BACKEND", "redis://127.0.0.1:6379/1")
+_settings = celery_worker_settings()  # pipelines/settings.py reads the environment
+broker_url = _settings.broker
+result_backend = _settings.backend
 
 task_acks_late = True
 task_reject_on_worker_lost = True
@@ -33,8 +34,8 @@ broker_connection_retry_on_startup = True
 worker_hijack_root_logger = False
 
 broker_transport_options = {
-    "visibility_timeout": int(os.environ.get("NEWS_CELERY_VISIBILITY_TIMEOUT", "3600")),
-    "unacked_restore_interval": int(os.environ.get("NEWS_CELERY_RESTORE_INTERVAL", "10")),
+    "visibility_timeout": _settings.visibility_timeout_s,
+    "unacked_restore_interval": _settings.restore_interval_s,
     "unacked_restore_throttle": 1,
     "max_retries": 3,
     "interval_start": 0,

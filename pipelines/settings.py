@@ -13,6 +13,9 @@ NEWS_EXECUTOR             how a run's steps execute: in_process (default), multi
 NEWS_CELERY_BROKER,
 NEWS_CELERY_BACKEND       with NEWS_EXECUTOR=celery: the broker and result backend URLs (deploy/local.py sets them
                           to its Redis on 127.0.0.1; defaults redis://127.0.0.1:6379/0 and /1)
+NEWS_CELERY_VISIBILITY_TIMEOUT,
+NEWS_CELERY_RESTORE_INTERVAL the Celery workers' Redis visibility timeout (default 3600 s: a step left unacknowledged
+                          by a dead worker goes to another after it) and their sweep interval (default 10 s)
 NEWS_BACKFILL_DAYS_PER_RUN a backfill of news days becomes runs of at most this many days each
                           (BackfillPolicy.multi_run; default unset: the whole range in one run)
 NEWS_DBT_TARGET           the dbt target: local (default) or shared (the shared raw store: docs/scaling.md); with
@@ -128,6 +131,27 @@ def backfill_days_per_run(environ: Mapping[str, str] | None = None) -> int | Non
     if days < 1:
         raise ValueError(f"NEWS_BACKFILL_DAYS_PER_RUN must be at least 1, not {value!r}")
     return days
+
+
+@dataclass(frozen=True)
+class CeleryWorkerSettings:
+    """What the Celery workers of deploy/ read (deploy/dagster_celery_config.py): the broker and result backend
+    (the run side reads the same two variables through the executor's config, pipelines/fanout.py), the Redis
+    visibility timeout after which an unacknowledged step is handed to another worker, and how often a worker
+    sweeps for such steps."""
+    broker: str
+    backend: str
+    visibility_timeout_s: int
+    restore_interval_s: int
+
+
+def celery_worker_settings(environ: Mapping[str, str] | None = None) -> CeleryWorkerSettings:
+    env = _env(environ)
+    return CeleryWorkerSettings(
+        broker=env.get("NEWS_CELERY_BROKER", "redis://127.0.0.1:6379/0"),
+        backend=env.get("NEWS_CELERY_BACKEND", "redis://127.0.0.1:6379/1"),
+        visibility_timeout_s=int(env.get("NEWS_CELERY_VISIBILITY_TIMEOUT", "3600")),
+        restore_interval_s=int(env.get("NEWS_CELERY_RESTORE_INTERVAL", "10")))
 
 
 def dbt_target(environ: Mapping[str, str] | None = None) -> str:
