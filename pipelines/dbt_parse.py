@@ -11,19 +11,25 @@ target/<step>-<run>-<id>/ folder after copying target/partial_parse.msgpack ther
 `keep_parse` puts the invocation's partial_parse.msgpack back into target/ (atomically), so the next invocation
 (the same night's `dbt test`, the next night) starts from it. dbt still checks every file's checksum: a changed
 model, macro or yml is re-parsed whatever the file says. `parse_kind` reads what an invocation did from the
-perf_info.json dbt writes beside its other artifacts.
+dbt.log dbt writes beside its other artifacts.
 """
 from __future__ import annotations
 
 import filecmp
-import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-PERF_INFO_FILE = "perf_info.json"
+DBT_LOG_FILE = "dbt.log"
+# dbt-core's event names (dbt/events/types.py): a parse from scratch, a saved parse re-used
+FULL_PARSE_EVENTS = frozenset({"UnableToPartialParse", "PartialParsingNotEnabled", "ParsedFileLoadFailed",
+                               "PartialParsingError"})
+PARTIAL_PARSE_EVENTS = frozenset({"PartialParsingSkipParsing", "PartialParsingEnabled"})
+_EVENT_NAME = re.compile(r'"name":\s*"(%s)"' % "|".join(sorted(FULL_PARSE_EVENTS | PARTIAL_PARSE_EVENTS)))
 
 
 def target_args(target: str) -> list[str]:
@@ -32,15 +38,27 @@ def target_args(target: str) -> list[str]:
     return ["--target", target]
 
 
+def saved_parse_folder(project_dir: Path | str, environ: Mapping[str, str] | None = None) -> Path:
+    """The folder dagster-dbt copies partial_parse.msgpack from before each invocation: DBT_TARGET_PATH (absolute,
+    or relative to the project), else the project's target/."""
+    folder = Path((os.environ if environ is None else environ).get("DBT_TARGET_PATH") or "target")
+    return folder if folder.is_absolute() else Path(project_dir) / folder
+
+
 def parse_kind(invocation_target: Path) -> str:
-    """'partial' when dbt re-used a saved parse (it parsed fewer files than the project has: none when nothing
-    changed), 'full' when it parsed every file, 'unknown' when dbt wrote no perf_info.json (it stopped before)."""
+    """How the invocation's dbt parsed the project, from the events in its dbt.log (dagster-dbt points DBT_LOG_PATH
+    at the invocation's own target folder; the file log keeps dbt's debug events): 'full' when dbt could not re-use
+    a saved parse (UnableToPartialParse: no file, other --target/--vars, another profile path, another dbt
+    version; or partial parsing off or failed), 'partial' when it re-used one (PartialParsingSkipParsing: nothing
+    changed; PartialParsingEnabled: only the changed files parsed again), 'unknown' when the log says neither."""
     try:
-        perf = json.loads((Path(invocation_target) / PERF_INFO_FILE).read_text(encoding="utf-8"))
-        total, parsed = int(perf["path_count"]), int(perf["parsed_path_count"])
-    except (OSError, ValueError, KeyError, TypeError):
+        with open(Path(invocation_target) / DBT_LOG_FILE, encoding="utf-8", errors="replace") as log:
+            names = {m.group(1) for line in log for m in _EVENT_NAME.finditer(line)}
+    except OSError:
         return "unknown"
-    return "partial" if parsed < total else "full"
+    if names & FULL_PARSE_EVENTS:
+        return "full"
+    return "partial" if names & PARTIAL_PARSE_EVENTS else "unknown"
 
 
 def keep_parse(invocation_target: Path, project_target: Path) -> bool:

@@ -5,29 +5,36 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
-from pipelines.dbt_parse import PARTIAL_PARSE_FILE, keep_parse, parse_kind, target_args
+from pipelines.dbt_parse import PARTIAL_PARSE_FILE, keep_parse, parse_kind, saved_parse_folder, target_args
 
 
-def _perf(folder, path_count, parsed_path_count):
+def _log(folder, *events):
+    """A dbt.log as dbt writes it with DBT_LOG_FORMAT=json: one JSON event a line, the event's name under info."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "perf_info.json").write_text(json.dumps(
-        {"path_count": path_count, "parsed_path_count": parsed_path_count, "is_partial_parse_enabled": True}))
+    lines = [{"data": {"log_version": 3}, "info": {"code": "A001", "level": "info", "name": "MainReportVersion"}},
+             *({"data": {"reason": "x"}, "info": {"code": "I0", "level": "debug", "name": e}} for e in events),
+             {"data": {"node_info": {"node_name": "stg_raw__articles"}}, "info": {"name": "LogModelResult"}}]
+    (folder / "dbt.log").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     return folder
 
 
-def test_a_parse_of_every_file_is_full_and_of_fewer_is_partial(tmp_path):
-    assert parse_kind(_perf(tmp_path / "a", 214, 214)) == "full"
-    assert parse_kind(_perf(tmp_path / "b", 214, 0)) == "partial"  # nothing changed
-    assert parse_kind(_perf(tmp_path / "c", 214, 3)) == "partial"  # three changed files re-parsed
+def test_a_parse_from_scratch_is_full(tmp_path):
+    assert parse_kind(_log(tmp_path / "a", "UnableToPartialParse")) == "full"  # other --target, path, no file
+    assert parse_kind(_log(tmp_path / "b", "PartialParsingNotEnabled")) == "full"
+    # dbt began a partial parse, then a changed override macro sent it back to a full one
+    assert parse_kind(_log(tmp_path / "c", "PartialParsingEnabled", "UnableToPartialParse")) == "full"
 
 
-def test_no_or_a_broken_perf_info_is_unknown(tmp_path):
+def test_a_saved_parse_reused_is_partial(tmp_path):
+    assert parse_kind(_log(tmp_path / "a", "PartialParsingEnabled", "PartialParsingSkipParsing")) == "partial"
+    assert parse_kind(_log(tmp_path / "b", "PartialParsingEnabled")) == "partial"  # some files parsed again
+
+
+def test_no_log_or_a_log_without_parse_events_is_unknown(tmp_path):
     assert parse_kind(tmp_path) == "unknown"
-    (tmp_path / "perf_info.json").write_text("{not json")
-    assert parse_kind(tmp_path) == "unknown"
-    (tmp_path / "perf_info.json").write_text(json.dumps({"path_count": 3}))
-    assert parse_kind(tmp_path) == "unknown"
+    assert parse_kind(_log(tmp_path / "a")) == "unknown"
 
 
 def test_the_invocations_parse_replaces_the_projects_and_nothing_else(tmp_path):
@@ -49,6 +56,12 @@ def test_an_invocation_without_a_parse_leaves_the_project_alone(tmp_path):
     (project / PARTIAL_PARSE_FILE).write_bytes(b"prepare's parse")
     assert keep_parse(tmp_path / "nothing", project) is False
     assert (project / PARTIAL_PARSE_FILE).read_bytes() == b"prepare's parse"
+
+
+def test_the_saved_parse_is_where_dagster_dbt_copies_it_from(tmp_path):
+    assert saved_parse_folder(tmp_path, {}) == tmp_path / "target"
+    assert saved_parse_folder(tmp_path, {"DBT_TARGET_PATH": "elsewhere"}) == tmp_path / "elsewhere"
+    assert saved_parse_folder(tmp_path, {"DBT_TARGET_PATH": "/abs/t"}) == Path("/abs/t")
 
 
 def test_the_target_is_named_as_dagster_dbt_names_it():

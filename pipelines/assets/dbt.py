@@ -235,7 +235,7 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
     failures += build_failures(invocation)
     # what dbt's parse did (metadata dbt_parse), and its newest parse kept for the next invocation (pipelines/dbt_parse.py)
     parses.append(dbt_parse.parse_kind(invocation.target_path))
-    dbt_parse.keep_parse(invocation.target_path, Path(dbt_project.project_dir) / dbt_project.target_path)
+    dbt_parse.keep_parse(invocation.target_path, dbt_parse.saved_parse_folder(dbt_project.project_dir))
     return events
 
 
