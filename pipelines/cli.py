@@ -1,6 +1,7 @@
 """Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
 
-prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
+prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest), with the dbt
+                 step's --target and warehouse path (its saved parse is what the night's dbt re-uses)
 run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE,
                  showing each stage's progress (bars on a terminal, one plain line per stage otherwise), then a summary:
                  what this run did, the totals with what it added (+N), failed sources, checks; after a failed run the
