@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
@@ -36,13 +35,6 @@ def target_args(target: str) -> list[str]:
     """The dbt arguments that name the profile's target: the same in `prepare` as in dagster-dbt's invocations
     (DbtCliResource adds `--target <DbtProject.target>`), since dbt hashes them into its parse state."""
     return ["--target", target]
-
-
-def saved_parse_folder(project_dir: Path | str, environ: Mapping[str, str] | None = None) -> Path:
-    """The folder dagster-dbt copies partial_parse.msgpack from before each invocation: DBT_TARGET_PATH (absolute,
-    or relative to the project), else the project's target/."""
-    folder = Path((os.environ if environ is None else environ).get("DBT_TARGET_PATH") or "target")
-    return folder if folder.is_absolute() else Path(project_dir) / folder
 
 
 def parse_kind(invocation_target: Path) -> str:

@@ -164,6 +164,7 @@ def test_every_dbt_invocation_of_every_night_reuses_the_saved_parse(nights):
     # prepare's `dbt parse` and the dbt step's invocations agree on what dbt hashes into its parse state (--target,
     # the warehouse path): the first night's build starts from prepare's parse, each later invocation from the
     # previous one's; a full parse is tens of seconds of a quiet night (issue 18)
-    parses = {name: {v["dbt_parse"] for v in _dbt(nights[name]).values()} for name in ("first", "quiet", "changed", "full")}
+    parses = {name: {v["dbt_parse"] for v in _dbt(nights[name]).values()}
+              for name in ("first", "quiet", "changed", "full")}
     assert parses == {"first": {"build: partial"}, "quiet": {"build: partial, test: partial"},
                       "changed": {"build: partial, test: partial"}, "full": {"build: partial"}}

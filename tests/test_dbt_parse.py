@@ -1,13 +1,15 @@
 """dbt's saved parse kept for the next invocation (pipelines/dbt_parse.py): what perf_info.json says about an
 invocation's parse, and the partial_parse.msgpack put back where dagster-dbt copies it from. The whole path (a real
-dbt, two nights on one warehouse) is tests/test_dbt_incremental.py::test_every_dbt_invocation_of_every_night_reuses_the_saved_parse."""
+dbt, nights on one warehouse) is tests/test_dbt_incremental.py::
+test_every_dbt_invocation_of_every_night_reuses_the_saved_parse."""
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
 
-from pipelines.dbt_parse import PARTIAL_PARSE_FILE, keep_parse, parse_kind, saved_parse_folder, target_args
+from pipelines.dbt_parse import PARTIAL_PARSE_FILE, keep_parse, parse_kind, target_args
+from pipelines.settings import DBT_PROJECT_DIR, dbt_saved_parse_folder
 
 
 def _log(folder, *events):
@@ -58,10 +60,10 @@ def test_an_invocation_without_a_parse_leaves_the_project_alone(tmp_path):
     assert (project / PARTIAL_PARSE_FILE).read_bytes() == b"prepare's parse"
 
 
-def test_the_saved_parse_is_where_dagster_dbt_copies_it_from(tmp_path):
-    assert saved_parse_folder(tmp_path, {}) == tmp_path / "target"
-    assert saved_parse_folder(tmp_path, {"DBT_TARGET_PATH": "elsewhere"}) == tmp_path / "elsewhere"
-    assert saved_parse_folder(tmp_path, {"DBT_TARGET_PATH": "/abs/t"}) == Path("/abs/t")
+def test_the_saved_parse_is_where_dagster_dbt_copies_it_from():
+    assert dbt_saved_parse_folder({}) == DBT_PROJECT_DIR / "target"
+    assert dbt_saved_parse_folder({"DBT_TARGET_PATH": "elsewhere"}) == DBT_PROJECT_DIR / "elsewhere"
+    assert dbt_saved_parse_folder({"DBT_TARGET_PATH": "/abs/t"}) == Path("/abs/t")
 
 
 def test_the_target_is_named_as_dagster_dbt_names_it():

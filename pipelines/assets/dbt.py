@@ -20,7 +20,7 @@ from .. import dbt_parse, dbt_plan, progress
 from .. import warehouse as wh
 from ..dbt_plan import LAYERS, SKIPPED
 from ..resources import WAREHOUSE_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env, load_settings
+from ..settings import DBT_PROJECT_DIR, dbt_saved_parse_folder, dbt_target, dbt_warehouse_env, load_settings
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=dbt_target())
 dbt_layer = dbt_plan.layer
@@ -233,9 +233,9 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
         if isinstance(e, dg.Output):  # a model or seed dbt has just built
             bar.advance("dbt")
     failures += build_failures(invocation)
-    # what dbt's parse did (metadata dbt_parse), and its newest parse kept for the next invocation (pipelines/dbt_parse.py)
+    # how dbt parsed (metadata dbt_parse); its newest parse kept for the next invocation (pipelines/dbt_parse.py)
     parses.append(dbt_parse.parse_kind(invocation.target_path))
-    dbt_parse.keep_parse(invocation.target_path, dbt_parse.saved_parse_folder(dbt_project.project_dir))
+    dbt_parse.keep_parse(invocation.target_path, dbt_saved_parse_folder())
     return events
 
 
