@@ -1,6 +1,7 @@
 """Command line behind the Makefile: `python -m pipelines.cli {prepare,run,dbt-build-check}`.
 
-prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest)
+prepare          dbt parse when the dbt project changed (the dbt assets load from its manifest), with the dbt
+                 step's --target and warehouse path (its saved parse is what the night's dbt re-uses)
 run              run the `nightly_refresh` job once (--full-build: dbt rebuilds everything), in process, on NEWS_SOURCES into NEWS_WAREHOUSE,
                  showing each stage's progress (bars on a terminal, one plain line per stage otherwise), then a summary:
                  what this run did, the totals with what it added (+N), failed sources, checks; after a failed run the
@@ -23,7 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
-from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, executor_name, load_settings
+from .dbt_parse import target_args
+from .settings import DBT_PROJECT_DIR, PROJECT_DIR, dbt_executable, dbt_target, executor_name, load_settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 # the console shows warnings and errors; every event is still in the Dagster instance (make ui)
@@ -35,10 +37,9 @@ def _dbt_env(warehouse: Path | None = None) -> dict[str, str]:
     env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env["DO_NOT_TRACK"] = "1"
-    if warehouse is not None:
-        env["NEWS_WAREHOUSE"] = str(warehouse)
-    else:
-        env.setdefault("NEWS_WAREHOUSE", str(load_settings().warehouse_path))
+    # the resolved path, as the dbt step sets it (settings.dbt_warehouse_env): dbt keeps its parse only for the
+    # profile values it was made with (pipelines/dbt_parse.py)
+    env["NEWS_WAREHOUSE"] = str(warehouse if warehouse is not None else load_settings().warehouse_path)
     return env
 
 
@@ -60,10 +61,14 @@ def manifest_is_stale() -> bool:
     return any(p.stat().st_mtime > built for p in watched if p.exists())
 
 
-def prepare(force: bool = False) -> None:
+def prepare(force: bool = False, warehouse: Path | None = None) -> None:
+    """dbt parse (the manifest the dbt assets load from) when the dbt project changed, with the target and warehouse
+    path the nightly dbt step uses (NEWS_WAREHOUSE, else `warehouse`, else the default): its saved parse is then
+    the one the night's dbt invocations start from (pipelines/dbt_parse.py)."""
     if force or manifest_is_stale():
-        subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)],
-                       env=_dbt_env(), check=True, cwd=DBT_PROJECT_DIR)
+        subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                        *target_args(dbt_target())],
+                       env=_dbt_env(warehouse), check=True, cwd=DBT_PROJECT_DIR)
 
 
 TOTALS = {
@@ -330,7 +335,10 @@ def dbt_build_check() -> int:
             print("raw stages failed; dbt build not run", file=sys.stderr)
             return 1
         print(f"dbt build on the demo corpus ({warehouse})", flush=True)
-        proc = subprocess.run([dbt_executable(), "build", "--project-dir", str(DBT_PROJECT_DIR)],
+        # its artifacts in the temporary folder: the project's target/ (the manifest the assets load, the parse the
+        # nightly dbt step starts from) is left as `prepare` made it
+        proc = subprocess.run([dbt_executable(), "build", "--project-dir", str(DBT_PROJECT_DIR),
+                               *target_args(dbt_target()), "--target-path", str(Path(tmp) / "target")],
                               env=_dbt_env(warehouse), cwd=DBT_PROJECT_DIR)
         return proc.returncode
 

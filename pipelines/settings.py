@@ -158,6 +158,14 @@ def dbt_target(environ: Mapping[str, str] | None = None) -> str:
     return _env(environ).get("NEWS_DBT_TARGET", "local")
 
 
+def dbt_saved_parse_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """Where dagster-dbt copies dbt's saved parse (partial_parse.msgpack) from before each invocation, and so where
+    the dbt step puts the newest one back (pipelines/dbt_parse.py): DBT_TARGET_PATH (absolute, or relative to the
+    dbt project), else the dbt project's target/."""
+    folder = Path(_env(environ).get("DBT_TARGET_PATH") or "target")
+    return folder if folder.is_absolute() else DBT_PROJECT_DIR / folder
+
+
 @dataclass(frozen=True)
 class SharedStore:
     """Where the shared raw store lives (pipelines/warehouse/shared.py)."""

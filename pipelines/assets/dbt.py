@@ -16,11 +16,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from .. import dbt_plan, progress
+from .. import dbt_parse, dbt_plan, progress
 from .. import warehouse as wh
 from ..dbt_plan import LAYERS, SKIPPED
 from ..resources import WAREHOUSE_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR, dbt_target, dbt_warehouse_env, load_settings
+from ..settings import DBT_PROJECT_DIR, dbt_saved_parse_folder, dbt_target, dbt_warehouse_env, load_settings
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target=dbt_target())
 dbt_layer = dbt_plan.layer
@@ -148,6 +148,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
     # (unique_id, reason) of models or seeds dbt could not build or skipped (failed tests are check results)
     failures: list[tuple[str, str]] = []
     argvs: list[list[str]] = []  # the dbt invocations tonight
+    parses: list[str] = []  # how each parsed the project: partial (a saved parse re-used) or full
     manifest = _manifest()
     with warehouse.connect(read_only=True) as con:
         current = wh.source_signatures(con, dbt_plan.source_tables(manifest))
@@ -168,16 +169,16 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
             # a full build re-creates the incremental models too (fct_fetches): after a dbt project change or when
             # asked, nothing built from an older version of the SQL survives
             context.log.info("dbt: full build, --full-refresh" + (" (full_build)" if config.full_build else ""))
-            events = _invoke(context, dbt, tonight.build_args(manifest), failures, argvs)
+            events = _invoke(context, dbt, tonight.build_args(manifest), failures, argvs, parses)
         else:
             context.log.info(f"dbt: raw tables changed since the last build: {', '.join(changed) or 'none'}")
             # outputs in topological order: the reused ones first (nothing reused is downstream of a rebuilt model)
             events = _reused_outputs(context, manifest, tonight.reused)
             args = tonight.build_args(manifest)
             if args:
-                events += _invoke(context, dbt, args, failures, argvs)
+                events += _invoke(context, dbt, args, failures, argvs, parses)
             if tonight.reused:
-                events += _check_reused(context, dbt, manifest, tonight.rebuilt, events, failures, argvs)
+                events += _check_reused(context, dbt, manifest, tonight.rebuilt, events, failures, argvs, parses)
     skipped = [(uid, f) for uid, f in failures if f.endswith(SKIPPED)]
     failures = [(uid, f) for uid, f in failures if not f.endswith(SKIPPED)]
     if not failures and not skipped:
@@ -206,6 +207,7 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
         if isinstance(e, dg.Output):
             e = e.with_metadata({**e.metadata, "stage_seconds": dbt_seconds,
                                  "dbt_invocations": ", ".join(a[0] for a in argvs) or "none",
+                                 "dbt_parse": ", ".join(f"{a[0]}: {k}" for a, k in zip(argvs, parses)) or "none",
                                  "rebuilt_tables": ", ".join(changed) if changed is not None else "all",
                                  "skipped_by_failed_tests": ", ".join(f.split(":")[0] for _, f in skipped) or "none"})
         yield e
@@ -217,10 +219,11 @@ def news_dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, d
 
 
 def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str],
-            failures: list[tuple[str, str]], argvs: list[list[str]]) -> list[Any]:
+            failures: list[tuple[str, str]], argvs: list[list[str]], parses: list[str]) -> list[Any]:
     """One dbt invocation's events. A failed data test is a failed asset check (severity from the test's config)
     and never fails the step: the marts were built, so they are published with the check results beside them.
-    A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step)."""
+    A model, seed or snapshot dbt could not build is appended to `failures` (the caller fails the step); how dbt
+    parsed the project (partial / full) to `parses`."""
     argvs.append(args)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     bar = progress.current()
@@ -230,6 +233,9 @@ def _invoke(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[s
         if isinstance(e, dg.Output):  # a model or seed dbt has just built
             bar.advance("dbt")
     failures += build_failures(invocation)
+    # how dbt parsed (metadata dbt_parse); its newest parse kept for the next invocation (pipelines/dbt_parse.py)
+    parses.append(dbt_parse.parse_kind(invocation.target_path))
+    dbt_parse.keep_parse(invocation.target_path, dbt_saved_parse_folder())
     return events
 
 
@@ -263,7 +269,7 @@ def _reused_outputs(context: dg.AssetExecutionContext, manifest: Mapping[str, An
 
 def _check_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, manifest: Mapping[str, Any],
                   rebuilt: frozenset[str], events: list[Any], failures: list[tuple[str, str]],
-                  argvs: list[list[str]]) -> list[Any]:
+                  argvs: list[list[str]], parses: list[str]) -> list[Any]:
     """A result for every check the build did not run. One that reads only models not rebuilt reads nothing that
     moved since the last successful build: its last recorded evaluation is replayed as it is (metadata
     replayed_from_run). One with none on record (a new DAGSTER_HOME) or that also reads a rebuilt model (a
@@ -278,7 +284,7 @@ def _check_reused(context: dg.AssetExecutionContext, dbt: DbtCliResource, manife
     out: list[Any] = [_replayed_result(records[key]) for key in sorted(replayed, key=lambda k: k.to_user_string())]
     args = dbt_plan.rerun_test_args({k.name for k in checked | replayed}, {k.name for k in to_run})
     if args:
-        out += [e for e in _invoke(context, dbt, args, failures, argvs)
+        out += [e for e in _invoke(context, dbt, args, failures, argvs, parses)
                 if not (isinstance(e, dg.AssetCheckResult)
                         and dg.AssetCheckKey(e.asset_key, e.check_name) in checked | replayed)]
     context.log.info(f"dbt: {len(replayed)} checks of reused models replayed from their last evaluation, "
