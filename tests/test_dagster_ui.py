@@ -167,6 +167,7 @@ def png_summary(path: Path) -> tuple[int, int, int]:
 
 def test_the_asset_graph_page_renders_the_lineage(ui, tmp_path):
     chromium = chromium_binary()
+    page = ui.url("/asset-groups?expanded=" + ",".join(f"global@global:{g}" for g in SHOWN_GROUPS))
     size = f"--window-size={WINDOW[0]},{WINDOW[1]}"
     wanted = [*MARTS, "discovered_urls", "pages", "warehouse_snapshot"]
     missing = wanted
