@@ -54,6 +54,7 @@ def readme_queries() -> list[str]:
     return queries
 
 
+@pytest.mark.e2e
 def test_every_readme_sql_example_runs_on_the_demo_warehouse_and_returns_rows(con):
     queries = readme_queries()
     assert len(queries) >= 6, queries  # parts sum (views + marts), events, partnerships, search, CLI line
@@ -61,6 +62,7 @@ def test_every_readme_sql_example_runs_on_the_demo_warehouse_and_returns_rows(co
         assert con.execute(q).fetchall(), f"no rows from the README example:\n{q}"
 
 
+@pytest.mark.e2e
 def test_the_readme_budget_examples_sum_the_parts_and_no_total_beside_them(con):
     views, marts = [q for q in readme_queries() if "recipient" in q and "sum(" in q]
     by_views = {(r, s): eok for r, s, eok in con.execute(views).fetchall()}
@@ -77,6 +79,7 @@ def test_the_readme_budget_examples_sum_the_parts_and_no_total_beside_them(con):
     assert naive == 2 * stated_total
 
 
+@pytest.mark.e2e
 def test_budgets_read_with_names_amounts_in_eok_and_the_article(con):
     rows = con.execute("""
         select recipient, recipient_type, funding_source, amount_krw, amount_eok, is_total, sido_name, sigungu_name,
@@ -91,6 +94,7 @@ def test_budgets_read_with_names_amounts_in_eok_and_the_article(con):
     assert all(not r[5] for r in rows[1:])  # the parts are not totals
 
 
+@pytest.mark.e2e
 def test_events_show_the_precision_of_their_dates(con):
     rows = con.execute("""select event_date, date_precision, event_date_label, event_date_from, event_date_to
                           from reporting.events""").fetchall()
@@ -112,6 +116,7 @@ def test_events_show_the_precision_of_their_dates(con):
     assert june[0] >= 1 and naive[0] == 0
 
 
+@pytest.mark.e2e
 def test_partnerships_list_every_member_by_name_and_type(con):
     members, n, leads = con.execute("""select members, n_members, leads from reporting.partnerships
                                        where partnership_name = '김해시 컨소시엄'""").fetchone()
@@ -122,6 +127,7 @@ def test_partnerships_list_every_member_by_name_and_type(con):
     assert per_member == con.execute("select count(*) from marts.fct_partnerships").fetchone()[0]
 
 
+@pytest.mark.e2e
 def test_a_technopark_is_a_public_agency_not_a_company(con):
     types = dict(con.execute("select name, org_type from marts.dim_organizations "
                              "where name like '%테크노파크'").fetchall())
@@ -134,6 +140,7 @@ def search(con, q, **filters):
                        f"from reporting.search_facts({args})", [q, *filters.values()]).fetchall()
 
 
+@pytest.mark.e2e
 def test_search_finds_the_facts_of_a_place_by_its_words(con):
     rows = search(con, "김해 컨소시엄")
     kinds = {r[0] for r in rows}
@@ -150,6 +157,7 @@ def test_search_finds_the_facts_of_a_place_by_its_words(con):
     assert "article" in {r[0] for r in search(con, "지역거점스마트시티챌린지")}
 
 
+@pytest.mark.e2e
 def test_search_filters_narrow_by_place_year_and_kind(con):
     everything = search(con, "국비")
     assert len({r[0] for r in everything}) >= 2
@@ -169,6 +177,7 @@ def test_search_filters_narrow_by_place_year_and_kind(con):
     assert combined and all(r[0] == "budget" and r[4] == 2025 and "48" in r[3] for r in combined)
 
 
+@pytest.mark.e2e
 def test_export_writes_the_readable_views_with_names_for_excel(demo, tmp_path):
     out = tmp_path / "export"
     counts = export_marts(demo, out)

@@ -60,6 +60,7 @@ def _count(line: str) -> int:
     return int(re.search(r":\s+(\d+)", line).group(1))
 
 
+@pytest.mark.e2e
 def test_progress_is_one_plain_line_per_stage_when_stdout_is_not_a_terminal(three_nights):
     first = three_nights[0]
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
@@ -70,6 +71,7 @@ def test_progress_is_one_plain_line_per_stage_when_stdout_is_not_a_terminal(thre
     assert "2 new articles" in _line(first.stdout, "parse    :")
 
 
+@pytest.mark.e2e
 def test_the_summary_says_what_the_first_run_added(three_nights):
     first = three_nights[0]
     articles = _line(first.stdout, "articles     :")
@@ -79,6 +81,7 @@ def test_the_summary_says_what_the_first_run_added(three_nights):
         assert line.endswith(f"(+{_count(line)})"), line  # everything is new on the first night
 
 
+@pytest.mark.e2e
 def test_a_second_run_over_the_same_pages_adds_nothing(three_nights):
     first, second = three_nights[:2]
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -90,6 +93,7 @@ def test_a_second_run_over_the_same_pages_adds_nothing(three_nights):
     assert "0 new articles, 0 updated" in _line(second.stdout, "this run     :")
 
 
+@pytest.mark.e2e
 def test_a_failed_run_prints_one_line_of_cause_and_the_last_good_totals_labelled(three_nights):
     second, third = three_nights[1:3]
     assert third.returncode == 1, third.stdout[-3000:]
@@ -136,6 +140,7 @@ def test_a_terminal_gets_bars_and_a_broken_display_never_fails_the_stage(monkeyp
     assert isinstance(progress.current(), progress.NullProgress)
 
 
+@pytest.mark.e2e
 def test_the_dbt_assets_carry_their_column_types_in_the_definitions_and_on_each_materialisation(three_nights):
     tmp, warehouse = three_nights[3:5]
     # the Definitions an operator's UI loads, for this warehouse (its published snapshot holds the built marts)
