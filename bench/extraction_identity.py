@@ -66,7 +66,7 @@ def _clear_caches() -> None:
     from pipelines.extract import kiwi
     from pipelines.extract.orgs import phrases
 
-    kiwi.tokenize.cache_clear()
+    kiwi.clear_cache()
     phrases.analyse.cache_clear()
     phrases.brackets.cache_clear()
     try:  # the per-sentence analysis module (absent before it was written)

@@ -24,13 +24,15 @@ class _CountingKiwi:
 
 @pytest.fixture
 def counting_kiwi(monkeypatch):
-    for cache in (kiwi.tokenize, phrases.analyse, phrases.brackets):
+    kiwi.clear_cache()
+    for cache in (phrases.analyse, phrases.brackets):
         cache.cache_clear()
     analysis.clear_caches()
     spy = _CountingKiwi(kiwi.get_kiwi())
     monkeypatch.setattr(kiwi, "_kiwi", spy)
     yield spy
-    for cache in (kiwi.tokenize, phrases.analyse, phrases.brackets):
+    kiwi.clear_cache()
+    for cache in (phrases.analyse, phrases.brackets):
         cache.cache_clear()
     analysis.clear_caches()
 
