@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ...settings import SEEDS_DIR
 
@@ -45,6 +45,9 @@ class LocalGovernment:
     def kind(self) -> str:
         """The anaphor that refers back to it: 시 / 군 / 구 / 도."""
         return self.name[-1]
+
+
+_LEGAL_MARKERS = ("(주)", "㈜", "주식회사")  # suffix rules that match anywhere in the word
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,34 @@ class OrgLexicon:
         return self.lg_by_name.get(name)
 
     def suffix_rule(self, word: str) -> SuffixRule | None:
-        for rule in self.suffix_rules:
-            if rule.suffix in ("(주)", "㈜", "주식회사"):
-                if rule.suffix in word and len(word) > len(rule.suffix):
-                    return rule
-            elif word.endswith(rule.suffix) and len(word) > len(rule.suffix):
-                return rule
-        return None
+        """The first rule in `suffix_rules` order that the word ends with (a legal-form marker: contains) and is
+        longer than. Looked up by the word's endings, not by trying every rule."""
+        best: int | None = None
+        for k in range(1, min(len(word), self._longest_suffix + 1)):
+            i = self._rule_by_ending.get(word[-k:])
+            if i is not None and (best is None or i < best):
+                best = i
+        for i, marker in self._marker_rules:
+            if (best is None or i < best) and marker in word and len(word) > len(marker):
+                best = i
+        return None if best is None else self.suffix_rules[best]
+
+    @cached_property
+    def _rule_by_ending(self) -> dict[str, int]:
+        """Suffix → the position of its first rule in `suffix_rules` (the legal-form markers aside)."""
+        out: dict[str, int] = {}
+        for i, rule in enumerate(self.suffix_rules):
+            if rule.suffix not in _LEGAL_MARKERS:
+                out.setdefault(rule.suffix, i)
+        return out
+
+    @cached_property
+    def _longest_suffix(self) -> int:
+        return max((len(s) for s in self._rule_by_ending), default=0)
+
+    @cached_property
+    def _marker_rules(self) -> list[tuple[int, str]]:
+        return [(i, r.suffix) for i, r in enumerate(self.suffix_rules) if r.suffix in _LEGAL_MARKERS]
 
 
 @lru_cache(maxsize=1)
