@@ -26,6 +26,7 @@ def _rows(name: str) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
 
 
+@lru_cache(maxsize=16384)  # the same words come back in every article (a pure function of the text)
 def squash(s: str) -> str:
     """Matching key used inside the extractor: NFKC, no spaces or middle dots, lower-case Latin."""
     s = unicodedata.normalize("NFKC", s).lower()
