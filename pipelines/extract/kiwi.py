@@ -7,7 +7,7 @@ only on sentences with money, date or partner cues, and each text is analysed on
 The tokens of the last TOKEN_CACHE_TEXTS texts are kept, compactly (`_Packed`: one int array per text, the forms
 that are slices of the text not stored), so that a sentence repeated across articles — boilerplate, a press
 release carried by several outlets, the same notice on every page of a site — is analysed once per worker
-process, not once per 4,096 sentences as with an lru_cache of token tuples (~2 KB a sentence; packed ~0.5 KB).
+process, not once per 4,096 sentences as before (token tuples: ~4.9 KB a sentence of ~50 characters; packed ~0.7 KB).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ _kiwi = None
 
 # Texts whose tokens are kept per process. On the scale corpus (bench/scale_corpus.py) one extract worker at 100k
 # pages asks Kiwi for ~86,000 distinct texts among ~518,000; keeping 4,096 gives Kiwi 37 % of the characters
-# asked, 65,536 gives it 17 % (an unbounded cache 16 %). Packed, 65,536 texts are ~40 MB per worker.
+# asked, 65,536 gives it 17 % (an unbounded cache 16 %). Packed, 65,536 texts are ~55 MB per worker with their keys.
 TOKEN_CACHE_TEXTS = 65536
 
 
