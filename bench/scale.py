@@ -50,8 +50,10 @@ from bench.scale_server import first_news_day, measure_rate, running, yesterday_
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "bench" / "out")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-TARGETS = {"pages_per_s_100k": 330, "wall_s_100k": 300, "nochange_s_100k": 30, "rss_bytes": 2 * 1024 ** 3,
-           "growth_100k_10k": 11}
+# issue 18's targets at 100k (docs/performance.md); the bench reports them, nothing fails on a miss
+TARGETS = {"pages_per_s_100k": 330, "wall_s_100k": 300, "nochange_s_100k": 20, "recheck_s_100k": 120,
+           "fetch_pages_per_s_100k": 1000, "bare_client_vs_fetch": 2, "load_fraction": 0.15,
+           "rss_bytes": 2 * 1024 ** 3, "growth_100k_10k": 11}
 STAGES = (("discover", "discovered_urls"), ("fetch", "fetched_pages"), ("parse", "parsed_articles"),
           ("extract", "text_mentions"), ("dbt", "dbt"))
 
@@ -501,8 +503,15 @@ def ratios(sizes: list[dict]) -> dict[str, object]:
         out["targets at 100k"] = {
             "wall < 300 s": r["run1"]["wall_s"] < TARGETS["wall_s_100k"],
             "pages/s >= 330": r["run1"]["pages_per_s"] >= TARGETS["pages_per_s_100k"],
-            "no-change night < 30 s": r.get("run2_nightly", {}).get("wall_s", 1e9) < TARGETS["nochange_s_100k"],
-            "peak RSS tree < 2 GiB": r["run1"]["peak_rss_tree_bytes"] < TARGETS["rss_bytes"],
+            "fetch stage >= 1000 pages/s": r["run1"].get("fetch_pages_per_s", 0) >= TARGETS["fetch_pages_per_s_100k"],
+            "fetch stage within 2x of the bare client": (
+                (r["run1"].get("fetch_vs_bare_client") or 1e9) <= TARGETS["bare_client_vs_fetch"]),
+            "raw writes <= 15 % of the stages": (
+                r["run1"]["load_s"] <= TARGETS["load_fraction"] * sum(
+                    r["run1"]["stages_s"].get(k, 0) for k in ("fetch", "parse", "extract"))),
+            "no-change nightly <= 20 s": r.get("run2_nightly", {}).get("wall_s", 1e9) <= TARGETS["nochange_s_100k"],
+            "re-check of all URLs <= 120 s": r.get("run2_recheck", {}).get("wall_s", 1e9) <= TARGETS["recheck_s_100k"],
+            "peak RSS tree <= 2 GiB": r["run1"]["peak_rss_tree_bytes"] <= TARGETS["rss_bytes"],
         }
         if 10_000 in by:
             out["targets at 100k"]["growth 100k/10k <= 11"] = (
