@@ -12,8 +12,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.parse import ParseError, parse_page
-from pipelines.parse.budget import (MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, markup_bounds, markup_refusal,
-                                   scan_markup)
+from pipelines.parse.budget import (MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, closed_leaves, markup_bounds,
+                                   markup_refusal, scan_markup)
 from pipelines.parse.encoding import decode_html
 from tests.support.pages import PARAGRAPHS, body_text, news_page
 from tests.support.paths import SHARED, needs_shared
@@ -180,6 +180,52 @@ def test_random_tag_soup_is_refused_exactly_as_the_scan_refuses_it():
     assert 500 < refused < 3_500 and passed_by_bounds > 300, (refused, passed_by_bounds)
 
 
+def _leafy_soup(rng: random.Random, tags: int) -> str:
+    """Tag soup with text-only elements (``<x>text</x>``) of every kind mixed in, some where the scan cannot read
+    them as elements: inside comments, raw text and attribute values, upper case, an end tag with attributes."""
+    leaves = ["span", "div", "p", "li", "a", "b", "font", "td", "tr", "option", "h2", "svg", "nobr", "button",
+              "form", "template", "em", "strong", "dd", "table", "title", "script", "br", "img", "i"]
+    parts = []
+    for _ in range(tags):
+        if rng.random() < 0.5:
+            parts.append(_soup(rng, 1))
+            continue
+        name = rng.choice(leaves)
+        attrs = rng.choice(["", ' class="x"', " /", ' title="a<b>"', ' href="/n"'])
+        text = rng.choice(["글", "", " ", "a -- b", "--> x", "text"])
+        leaf = f"<{name}{attrs}>{text}</{rng.choice([name, name, name, name.upper()])}{rng.choice(['', ' x', '/'])}>"
+        r = rng.random()
+        parts.append(f"<!-- {leaf} -->" if r < 0.05 else f"<textarea>{leaf}</textarea>" if r < 0.1
+                     else f'<i title="{leaf}">' if r < 0.15 else leaf)
+    return "".join(parts)
+
+
+def test_text_only_elements_tighten_the_depth_bound_and_the_same_pages_are_refused():
+    """markup_bounds subtracts the text-only elements (never open two at a time): on random soup full of them, at
+    random limits, the bound stays at or above the scan's depth and markup_refusal refuses exactly as the scan."""
+    rng = random.Random(20261207_2)
+    refused = passed_by_bounds = tightened = 0
+    for _ in range(3_000):
+        text = _leafy_soup(rng, rng.randrange(1, 300))
+        max_depth, max_elements = rng.randrange(1, 60), rng.randrange(50, 5_000)
+        _differential(text, max_depth, max_elements)
+        refused += scan_markup(text, max_depth, max_elements).refusal is not None
+        bound = markup_bounds(text)
+        passed_by_bounds += bound[0] <= max_depth and bound[1] <= max_elements
+        tightened += closed_leaves(text) > 1
+    assert 300 < refused < 2_700 and passed_by_bounds > 300 and tightened > 1_000, (refused, passed_by_bounds,
+                                                                                    tightened)
+
+
+def test_closed_leaves_counts_the_elements_holding_only_text():
+    assert closed_leaves('<p>가</p><span class="x">나</span><b></b><div><p>x</p></div>') == 4
+    assert closed_leaves("<br>x</br><script>x</script><title>t</title><img>x</img>") == 0  # open nothing
+    assert closed_leaves("<span>x</div><SPAN>x</SPAN><span>x<b></b></span><span>x</spanx>") == 1  # only <b></b>
+    deep = "<div>" * 2_500 + "<span>기사</span>" * 3_000
+    assert markup_bounds(deep) == (2_500 + 3_000 - 3_000 + 1, 5_500)
+    assert markup_refusal(deep).startswith("too_deep")  # the bound stays over the limit: the scan decides
+
+
 @pytest.mark.parametrize("delta", [-1, 0, 1])
 def test_pages_at_every_limit_are_refused_exactly_as_the_scan_refuses_them(delta):
     shapes = [
@@ -191,6 +237,7 @@ def test_pages_at_every_limit_are_refused_exactly_as_the_scan_refuses_them(delta
         + "<p>가</p>" * (MAX_ELEMENTS // 60 + delta) + PAGE[BODY_AT:],
         PAGE[:BODY_AT] + "<table><tr><td>" * (MAX_DEPTH // 3 + delta) + PAGE[BODY_AT:],
         PAGE[:BODY_AT] + '<a href="/x">글' * (MAX_DEPTH + delta) + PAGE[BODY_AT:],
+        wrapped(MAX_DEPTH + delta - 3).replace("<body>", "<body>" + "<span>가</span><b>나</b>" * 1_500),
     ]
     for text in shapes:  # one below, at and one above the limit each shape reaches
         _differential(text, MAX_DEPTH, MAX_ELEMENTS)

@@ -28,8 +28,9 @@ within a third (tests/test_parse_budget.py); on random tag soup lexbor's adoptio
 deep, which the limits leave room for. Each element is pushed and popped once: the scan is linear in the
 page (about 0.3 ms of CPU for a dev page, 4 ms for a 1,800-tag scale page).
 
-Most pages never need the scan: `markup_bounds` counts start tags in a few C-speed passes and bounds what the
-scan would measure from above; when both bounds are within the limits the page cannot be refused, and
+Most pages never need the scan: `markup_bounds` counts start tags in a few C-speed passes (and, for a page
+with more start tags than the depth limit, its text-only elements, which are never open together) and bounds
+what the scan would measure from above; when both bounds are within the limits the page cannot be refused, and
 `markup_refusal` returns None without scanning (about 0.4 ms for a scale page). Otherwise the scan decides, so
 exactly the same pages are refused with the same reasons (tests/test_parse_budget.py: differential tests).
 """
@@ -321,11 +322,28 @@ _MAY_POP = frozenset(n for n, kind in _KIND.items() if kind == _SPECIAL)  # star
 _ONE_PER_SCOPE = ("a", "nobr")  # a start tag of these forgets the scope's live one first
 
 
-def markup_bounds(text: str) -> tuple[int, int]:
+# an element with text only: a start tag, text without '<', and the end tag of the same name (lowercase ASCII in
+# the original text, so the scan's lowercase reads the same three tokens)
+_LEAF = re.compile(r"<([a-z][a-z0-9]*)(?=[\s/>])[^>]*>[^<]*</\1(?=[\s/>])[^>]*>")
+
+
+def closed_leaves(text: str) -> int:
+    """Elements whose start tag the scan follows by their own end tag with no tag between (``<span>가</span>``),
+    not counting void and raw-text names (which open nothing)."""
+    return sum(1 for name in _LEAF.findall(text) if name not in _OPENS_NOTHING)
+
+
+def markup_bounds(text: str, depth_limit: int = -1) -> tuple[int, int]:
     """Upper bounds of what `scan_markup` measures, from tag counts alone: (deepest, elements).
 
     * deepest <= start tags that open an element (not void, not raw text): every open element is a distinct
       start tag's element, or the one re-opened copy of a formatting element whose own element was closed;
+      and when that count is over ``depth_limit`` (every time by default), the tighter
+      deepest <= those start tags - closed leaves + 1: a leaf's element (`closed_leaves`) is open only from its
+      start tag to its end tag, which the scan reads next (its text has no '<'; the end tag pops to the newest
+      element of the name, which is the leaf's; a formatting leaf's entry is the newest of its name, so the end
+      tag forgets it and it is never re-opened); so at most one leaf's element is open at a time. A leaf the
+      scan never reads as one (in a comment, raw text or an attribute) opens nothing at all;
     * elements <= start tags + re-opened elements, and a re-opening pass re-opens only when a tag that can pop
       (an end tag, or a start tag with implied closes) ran since the last one, at most every live formatting
       entry of the current scope: one `<a>`, one `<nobr>`, and the other formatting start tags.
@@ -346,6 +364,10 @@ def markup_bounds(text: str) -> tuple[int, int]:
             else:
                 formatting += n
     reopened = (text.count("</") + may_pop) * (formatting + one_per_scope)
+    if opens > depth_limit:
+        leaves = closed_leaves(text)
+        if leaves:
+            opens = opens - leaves + 1
     return opens, elements + reopened
 
 
@@ -355,7 +377,7 @@ def markup_refusal(text: str, max_depth: int = MAX_DEPTH, max_elements: int = MA
     with more '<' than the element limit goes straight to the scan, which stops at the limit (the bounds would
     list every tag name of a 16 MB page first)."""
     if text.count("<") <= max_elements:
-        deepest, elements = markup_bounds(text)
+        deepest, elements = markup_bounds(text, max_depth)
         if deepest <= max_depth and elements <= max_elements:
             return None
     return scan_markup(text, max_depth, max_elements).refusal
