@@ -1,11 +1,12 @@
-"""Dagster's bookkeeping of a backfill (issue 18): the instance's SQLite event log, Dagster's own storage class
-against the project's (pipelines/event_log.py: one open connection per shard file), on a stand-in job.
+"""Dagster's bookkeeping of a backfill (issue 18): the instance's SQLite event log with Dagster's own connection
+handling (one per statement) against the project's (pipelines/event_log.py: one open connection per shard file),
+on a stand-in job.
 
     python -m bench.event_log            # BENCH_EVENT_DAYS (365), BENCH_EVENT_ROUNDS (2)
 
 The stand-in: the project's raw side in miniature -- three raw assets (one asset, one two-asset step) on the news-day
 partitions with the project's backfill policy (the whole range in one run), steps that do no work -- run in
-process over the last BENCH_EVENT_DAYS news days, so every second is Dagster's: one ASSET_MATERIALIZATION_PLANNED
+process over the last BENCH_EVENT_DAYS news days, on a default SQLite instance, so every second is Dagster's: one ASSET_MATERIALIZATION_PLANNED
 per asset per day when the run is created, one ASSET_MATERIALIZATION per asset per day when the steps end. Both
 variants commit with synchronous=NORMAL (pipelines/event_log.py, as every process loading the code). Each
 measurement is its own subprocess with a fresh DAGSTER_HOME; the variants take turns, BENCH_EVENT_ROUNDS rounds,
@@ -25,16 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = {
-    "dagster": "",  # Dagster's default: SqliteEventLogStorage under $DAGSTER_HOME/history/runs
-    "pooled": """event_log_storage:
-  module: pipelines.event_log
-  class: PooledSqliteEventLogStorage
-  config:
-    dagster_home:
-      env: DAGSTER_HOME
-""",
-}
+VARIANTS = ("dagster", "pooled")
 
 
 def stand_in_job(fail: bool = False):
@@ -62,15 +54,7 @@ def stand_in_job(fail: bool = False):
     return dg.Definitions(assets=[days, pair]).resolve_implicit_global_asset_job_def()
 
 
-def range_tags(days: int) -> dict[str, str]:
-    """The run tags of a backfill of the last `days` news days as one run."""
-    from pipelines.partitions import NEWS_DAYS
-
-    keys = NEWS_DAYS.get_partition_keys()[-days:]
-    return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
-
-
-def measure_one(days: int) -> dict[str, float | int]:
+def measure_one(variant: str, days: int) -> dict[str, float | int]:
     """One stand-in run in this process, on the instance of $DAGSTER_HOME."""
     import logging
 
@@ -78,16 +62,20 @@ def measure_one(days: int) -> dict[str, float | int]:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from pipelines.event_log import use_normal_sqlite_sync
+    from pipelines.event_log import use_normal_sqlite_sync, use_pooled_event_log_connections
+    from pipelines.partitions import NEWS_DAYS, range_tags
 
     use_normal_sqlite_sync()
+    if variant == "pooled":
+        use_pooled_event_log_connections()
+    keys = NEWS_DAYS.get_partition_keys()[-days:]
     opened = [0]
     event.listen(Engine, "connect", lambda *_: opened.__setitem__(0, opened[0] + 1))
     logging.getLogger("dagster").setLevel(logging.WARNING)  # the console lines are not the storage's cost
     job = stand_in_job()
     with dg.DagsterInstance.get() as instance:
         started = time.perf_counter()
-        result = job.execute_in_process(instance=instance, tags=range_tags(days))
+        result = job.execute_in_process(instance=instance, tags=range_tags(keys[0], keys[-1]))
         wall = time.perf_counter() - started
         assert result.success
         records = instance.get_records_for_run(result.run_id, limit=1_000_000).records
@@ -96,20 +84,20 @@ def measure_one(days: int) -> dict[str, float | int]:
         run_start, run_end = stamps[dg.DagsterEventType.RUN_START], stamps[dg.DagsterEventType.RUN_SUCCESS]
         return {"wall_s": round(wall, 2), "planning_s": round(run_start - records[0].timestamp, 2),
                 "steps_s": round(run_end - run_start, 2), "events": len(records),
-                "connections": opened[0], "storage": type(instance.event_log_storage).__name__}
+                "connections": opened[0]}
 
 
 def run_variant(variant: str, days: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory(prefix="bench_event_log_") as home:
-        Path(home, "dagster.yaml").write_text("telemetry:\n  enabled: false\n" + VARIANTS[variant], encoding="utf-8")
-        out = subprocess.run([sys.executable, "-m", "bench.event_log", "--one", str(days)], cwd=ROOT, check=True,
+        Path(home, "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        out = subprocess.run([sys.executable, "-m", "bench.event_log", "--one", variant, str(days)], cwd=ROOT, check=True,
                              capture_output=True, text=True, env=dict(os.environ, DAGSTER_HOME=home))
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--one"]:
-        print(json.dumps(measure_one(int(sys.argv[2]))))
+        print(json.dumps(measure_one(sys.argv[2], int(sys.argv[3]))))
         return
     days = int(os.environ.get("BENCH_EVENT_DAYS", "365"))
     rounds = int(os.environ.get("BENCH_EVENT_ROUNDS", "2"))
