@@ -8,7 +8,7 @@ from .assets.dbt import dbt_project, news_dbt_models
 from .assets.publish import warehouse_snapshot
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
 from .checks import ASSET_CHECKS
-from .event_log import use_normal_sqlite_sync
+from .event_log import use_normal_sqlite_sync, use_pooled_event_log_connections
 from .resources import SourcesResource, WarehouseResource, run_robots
 from .schedules import executor_from_env, nightly_refresh, nightly_schedule
 from .settings import Settings, dbt_executable, load_settings
@@ -32,4 +32,5 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 
 use_normal_sqlite_sync()  # the instance's SQLite event log: no disk flush per event (pipelines/event_log.py)
+use_pooled_event_log_connections()  # ... and one open connection per event log file, not one per statement
 defs = build_definitions(load_settings())
