@@ -300,11 +300,12 @@ def _recorded_evaluations(context: dg.AssetExecutionContext, keys: set[dg.AssetC
     from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
 
     storage = context.instance.event_log_storage
+    this_run = context.run.run_id
     out = {}
     for key in keys:
         for record in storage.get_asset_check_execution_history(key, limit=1, status={Status.SUCCEEDED, Status.FAILED}):
             evaluation = getattr(getattr(record.event, "dagster_event", None), "event_specific_data", None)
-            if record.run_id != context.run_id and isinstance(evaluation, dg.AssetCheckEvaluation):
+            if record.run_id != this_run and isinstance(evaluation, dg.AssetCheckEvaluation):
                 out[key] = (record.run_id, evaluation)
     return out
 
