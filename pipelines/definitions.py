@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-
 from .assets.dbt import dbt_project, news_dbt_models
 from .assets.publish import warehouse_snapshot
 from .assets.raw import discovered_urls, fetched_pages, parsed_articles, text_mentions
 from .checks import ASSET_CHECKS
 from .event_log import use_normal_sqlite_sync, use_pooled_event_log_connections
-from .resources import SourcesResource, WarehouseResource, run_robots
+from .resources import NewsDbtCliResource, SourcesResource, WarehouseResource, run_robots
 from .schedules import executor_from_env, nightly_refresh, nightly_schedule
 from .settings import Settings, dbt_executable, load_settings
 
@@ -25,8 +23,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "sources": SourcesResource(path=str(settings.sources_path)),
             "robots": run_robots,
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
-                                  dbt_executable=dbt_executable()),
+            "dbt": NewsDbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
+                                      dbt_executable=dbt_executable()),
         },
     )
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
+from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from . import warehouse as wh
+from .settings import dbt_is_bundled
 from .sources.config import SourcesConfig, load_sources
 
 if TYPE_CHECKING:
@@ -53,6 +57,27 @@ class SourcesResource(dg.ConfigurableResource):
     def load(self) -> SourcesConfig:
         return load_sources(self.path)
 
+
+class NewsDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt resource without the two things each `cli()` call did before starting dbt, neither of which
+    the dbt step uses (a quiet night's dbt step is one short `dbt build`, so they were a large part of it):
+
+    * `dbt --version` in a subprocess, once per step, to learn dbt's version: a whole dbt start-up, and dbt asks
+      pypi.org for the latest release every time (a network call on every night). The dbt of this project's
+      environment (settings.dbt_executable) is the dbt-core this Python imports: its version is the one dagster-dbt
+      read on import (DBT_PYTHON_VERSION). Another dbt (one on PATH) is still asked.
+    * a dbt adapter opened in this process (dbt-core imported, the profile loaded, the project's macros parsed),
+      which dagster-dbt uses only for `fetch_row_counts()` / `fetch_column_metadata()` on the event stream. The dbt
+      step reads row counts and column types from the warehouse itself (assets/dbt.py `with_row_counts`)."""
+
+    @cached_property
+    def _cli_version(self) -> Any:
+        if DBT_PYTHON_VERSION is not None and dbt_is_bundled(self.dbt_executable):
+            return DBT_PYTHON_VERSION
+        return DbtCliResource._cli_version.func(self)  # type: ignore[attr-defined]
+
+    def _initialize_dbt_core_adapter(self, args: Any) -> None:
+        return None
 
 
 @dg.resource(description="The run's robots.txt cache (pipelines.fetch.robots.RobotsCache).")

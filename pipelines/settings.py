@@ -82,8 +82,17 @@ def settings() -> Settings:
 
 def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's .venv), else the one on PATH."""
-    beside = Path(sys.executable).with_name("dbt")
+    beside = _bundled_dbt()
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _bundled_dbt() -> Path:
+    return Path(sys.executable).with_name("dbt")
+
+
+def dbt_is_bundled(executable: str | Path) -> bool:
+    """Whether `executable` is the dbt installed beside this Python (so its dbt-core is the one this Python imports)."""
+    return Path(executable) == _bundled_dbt()
 
 
 # ---------------------------------------------------------------- the other NEWS_* variables
@@ -208,17 +217,23 @@ def dumb_terminal(environ: Mapping[str, str] | None = None) -> bool:
 
 
 @contextmanager
-def dbt_warehouse_env(warehouse: Path | str) -> Iterator[None]:
-    """NEWS_WAREHOUSE = `warehouse` while dbt runs, then as it was. dbt reads the path from the environment
-    (dbt/profiles.yml), and dagster-dbt's `DbtCliResource.cli` takes no environment of its own: it copies this
-    process's one for the dbt subprocess (and for the adapter it opens in process). So this is the one place the
-    process environment is written, for the length of a dbt invocation only."""
-    saved = os.environ.get("NEWS_WAREHOUSE")
-    os.environ["NEWS_WAREHOUSE"] = str(warehouse)
+def dbt_warehouse_env(warehouse: Path | str, *, indirect_selection: str | None = None) -> Iterator[None]:
+    """NEWS_WAREHOUSE = `warehouse` (and DBT_INDIRECT_SELECTION = `indirect_selection` when given) while dbt runs,
+    then as they were. dbt reads the path from the environment (dbt/profiles.yml), and dagster-dbt's
+    `DbtCliResource.cli` takes no environment of its own: it copies this process's one for the dbt subprocess. It
+    also reads DBT_INDIRECT_SELECTION as the default it overrides (with `empty`) only when the step runs a subset of
+    the checks, which a command-line `--indirect-selection` would not let it do. So this is the one place the process
+    environment is written, for the length of a dbt invocation only."""
+    values = {"NEWS_WAREHOUSE": str(warehouse)}
+    if indirect_selection is not None:
+        values["DBT_INDIRECT_SELECTION"] = indirect_selection
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop("NEWS_WAREHOUSE", None)
-        else:
-            os.environ["NEWS_WAREHOUSE"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

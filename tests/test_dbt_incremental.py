@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -19,6 +20,7 @@ from tests.support.http_server import Response, conditional, serve
 from tests.support.materializations import materialization_metadata
 from tests.support.nights import nightly_job, urls_sources
 from tests.support.paths import SEED_CORPUS, needs_shared
+from tests.support.processes import started_processes
 from tests.test_incremental import _page_routes
 
 pytestmark = [pytest.mark.e2e, needs_shared]
@@ -50,9 +52,16 @@ def nights(tmp_path_factory):
             job = nightly_job(sources, warehouse)
             instance = dg.DagsterInstance.ephemeral()
             day = newest_news_day()
-            out = {"warehouse": warehouse}
-            out["first"] = job.execute_in_process(instance=instance, partition_key=day)
-            out["quiet"] = job.execute_in_process(instance=instance, partition_key=day)
+            out = {"warehouse": warehouse, "processes": {}}
+
+            def night(name, **kwargs):
+                # the argv of every process the night starts (the dbt invocations among them)
+                with started_processes() as argvs:
+                    out[name] = job.execute_in_process(instance=instance, partition_key=day, **kwargs)
+                out["processes"][name] = argvs
+
+            night("first")
+            night("quiet")
             # one page changes: new bytes under a new ETag (a sentence more in its body)
             entry = json.loads((SEED_CORPUS / "index.json").read_text(encoding="utf-8"))[0]
             text = (SEED_CORPUS / entry["file"]).read_bytes().decode(entry["encoding"])
@@ -60,14 +69,12 @@ def nights(tmp_path_factory):
             srv.routes[f"/news/{entry['file']}"] = conditional(
                 Response(200, {"Content-Type": f"text/html; charset={entry['encoding']}"},
                          text.encode(entry["encoding"])), etag='"v2"')
-            out["changed"] = job.execute_in_process(instance=instance, partition_key=day)
+            night("changed")
             # a mark on an old fct_fetches row: incremental builds keep it, the full build's --full-refresh drops it
             con = duckdb.connect(str(warehouse))
             con.execute("update marts.fct_fetches set error = 'mark' where run_id = ?", [out["first"].run_id])
             con.close()
-            out["full"] = job.execute_in_process(
-                instance=instance, partition_key=day,
-                run_config={"ops": {"news_dbt_models": {"config": {"full_build": True}}}})
+            night("full", run_config={"ops": {"news_dbt_models": {"config": {"full_build": True}}}})
             out["warnings"] = list(records.messages)
             yield out
     finally:
@@ -76,6 +83,11 @@ def nights(tmp_path_factory):
 
 def _dbt(result) -> dict[str, dict]:
     return {k: v for k, v in materialization_metadata(result).items() if "rebuilt_tables" in v}
+
+
+def _dbt_processes(nights, name: str) -> list[list[str]]:
+    """The dbt commands a night started (argv after the executable), in order."""
+    return [argv[1:] for argv in nights["processes"][name] if Path(argv[0]).name == "dbt"]
 
 
 def test_every_night_succeeds(nights):
@@ -101,9 +113,9 @@ def test_a_quiet_night_rebuilds_only_the_fetch_log_lineage(nights):
 
 def test_a_quiet_night_runs_only_the_fetch_log_checks_and_replays_the_checks_of_the_reused_models(nights):
     dbt = _dbt(nights["quiet"])
-    # the build of the fetch log's lineage, then `dbt test` of the fetch log's tests that also read a reused model
-    # (relationships from fct_fetches to dim_articles), which the build's --exclude of the reused models leaves out
-    assert {v["dbt_invocations"] for v in dbt.values()} == {"build, test"}
+    # the build of the fetch log's lineage runs the fetch log's tests, those that also read a reused model
+    # (relationships from fct_fetches to dim_articles) included: no `dbt test` after it
+    assert {v["dbt_invocations"] for v in dbt.values()} == {"build"}
     first = {(c.asset_key, c.check_name): c.passed for c in nights["first"].get_asset_check_evaluations()}
     # the dbt tests' checks (the Python checks on the raw and mart assets run with their assets every night)
     evaluations = [c for c in nights["quiet"].get_asset_check_evaluations() if "unique_id" in c.metadata]
@@ -111,6 +123,8 @@ def test_a_quiet_night_runs_only_the_fetch_log_checks_and_replays_the_checks_of_
     run = [c for c in evaluations if "replayed_from_run" not in c.metadata]
     # only the fetch log's dbt tests ran tonight; every other is the first night's evaluation, outcome unchanged
     assert run and {c.asset_key.path[-1] for c in run} <= {"stg_raw__fetch_log", "fct_fetches"}
+    assert [c for c in run if c.check_name.startswith("relationships_fct_fetches_")], \
+        "the tests from the rebuilt fct_fetches to a reused model ran tonight (they read what moved)"
     assert len(replayed) > 5 * len(run)
     assert replayed and {c.metadata["replayed_from_run"].value for c in replayed} == {nights["first"].run_id}
     assert all(first[(c.asset_key, c.check_name)] == c.passed for c in replayed)
@@ -119,7 +133,18 @@ def test_a_quiet_night_runs_only_the_fetch_log_checks_and_replays_the_checks_of_
 def test_a_changed_page_reruns_the_checks_of_what_it_rebuilt(nights):
     evaluations = nights["changed"].get_asset_check_evaluations()
     assert not [c for c in evaluations if c.asset_key.path[-1] == "dim_articles" and "replayed_from_run" in c.metadata]
-    assert {v["dbt_invocations"] for v in _dbt(nights["changed"]).values()} == {"build, test"}
+    assert {v["dbt_invocations"] for v in _dbt(nights["changed"]).values()} == {"build"}
+
+
+def test_each_night_starts_one_dbt_process_its_build(nights):
+    # issue 18: a quiet night's dbt step was three dbt processes (`dbt --version` that dagster-dbt ran to learn the
+    # version, asking pypi.org on the way; the build; `dbt test` of the tests between a rebuilt and a reused model)
+    commands = {name: _dbt_processes(nights, name) for name in ("first", "quiet", "changed", "full")}
+    for name in ("first", "full"):
+        assert [(c[0], "--full-refresh" in c) for c in commands[name]] == [("build", True)], commands[name]
+    for name in ("quiet", "changed"):
+        assert [(c[0], "--exclude" in c) for c in commands[name]] == [("build", True)], commands[name]
+    assert not [c for cs in commands.values() for c in cs if "--version" in c]
 
 
 def test_a_changed_page_rebuilds_the_article_lineage(nights):
@@ -166,5 +191,5 @@ def test_every_dbt_invocation_of_every_night_reuses_the_saved_parse(nights):
     # previous one's; a full parse is tens of seconds of a quiet night (issue 18)
     parses = {name: {v["dbt_parse"] for v in _dbt(nights[name]).values()}
               for name in ("first", "quiet", "changed", "full")}
-    assert parses == {"first": {"build: partial"}, "quiet": {"build: partial, test: partial"},
-                      "changed": {"build: partial, test: partial"}, "full": {"build: partial"}}
+    assert parses == {"first": {"build: partial"}, "quiet": {"build: partial"},
+                      "changed": {"build: partial"}, "full": {"build: partial"}}

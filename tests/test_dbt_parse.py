@@ -76,3 +76,34 @@ def test_the_target_is_named_as_dagster_dbt_names_it():
     # dagster-dbt adds `--target <DbtProject.target>` (and no --profile) to every invocation it runs
     resource = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
     assert resource.target == dbt_project.target and not resource.profile
+
+
+def test_the_dbt_resource_knows_the_projects_dbt_version_without_starting_dbt():
+    # dagster-dbt ran `dbt --version` (a whole dbt start-up, and a request to pypi.org) in every dbt step
+    from dagster_dbt.compat import DBT_PYTHON_VERSION
+
+    from pipelines.assets.dbt import dbt_project
+    from pipelines.resources import NewsDbtCliResource
+    from pipelines.settings import dbt_executable, dbt_is_bundled
+    from tests.support.processes import started_processes
+
+    assert dbt_is_bundled(dbt_executable()), "the project's dbt is the one installed beside this Python"
+    resource = NewsDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    with started_processes() as argvs:
+        assert resource._cli_version == DBT_PYTHON_VERSION  # noqa: SLF001
+        assert resource._initialize_dbt_core_adapter(["build"]) is None  # noqa: SLF001 - no adapter in process
+    assert argvs == []
+
+
+def test_another_dbt_is_still_asked_its_version(tmp_path):
+    from pipelines.assets.dbt import dbt_project
+    from pipelines.resources import NewsDbtCliResource
+    from tests.support.processes import started_processes
+
+    other = tmp_path / "dbt"
+    other.write_text("#!/bin/sh\nprintf 'Core:\\n  - installed: 1.10.4\\n'\n", encoding="utf-8")
+    other.chmod(0o755)
+    resource = NewsDbtCliResource(project_dir=dbt_project, dbt_executable=str(other))
+    with started_processes() as argvs:
+        assert str(resource._cli_version) == "1.10.4"  # noqa: SLF001
+    assert argvs == [[str(other), "--version"]]

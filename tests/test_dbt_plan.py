@@ -72,6 +72,7 @@ def test_the_first_night_builds_everything_with_full_refresh():
     assert plan.full and plan.reused == ()
     assert plan.rebuilt == set(dbt_plan.nodes(m))
     assert plan.build_args(m) == ["build", "--full-refresh"]
+    assert plan.indirect_selection is None  # everything is selected: dbt's default
     assert plan.signatures == built_after(m, **SIGS)
 
 
@@ -93,6 +94,8 @@ def test_a_moved_raw_table_rebuilds_what_is_downstream_of_it_and_excludes_the_re
     assert plan.changed == ["pages"]
     assert plan.rebuilt == ids("stg_pages", "int_articles", "fct_articles")
     assert plan.build_args(m) == ["build", "--exclude", "stg_fetches local_governments"]  # parents first
+    # the excluded models take along only the tests that read nothing but excluded models
+    assert plan.indirect_selection == "cautious"
 
 
 def test_a_raw_table_no_model_reads_rebuilds_nothing():

@@ -53,3 +53,19 @@ def test_dbt_sees_the_runs_warehouse_only_while_it_runs(monkeypatch, tmp_path, b
     with pytest.raises(RuntimeError), settings.dbt_warehouse_env(tmp_path / "news.duckdb"):
         raise RuntimeError("dbt failed")
     assert os.environ.get("NEWS_WAREHOUSE") == before
+
+
+@pytest.mark.parametrize("before", [None, "eager"])
+def test_dbt_sees_the_builds_indirect_selection_only_while_it_runs(monkeypatch, tmp_path, before):
+    if before is None:
+        monkeypatch.delenv("DBT_INDIRECT_SELECTION", raising=False)
+    else:
+        monkeypatch.setenv("DBT_INDIRECT_SELECTION", before)
+    with settings.dbt_warehouse_env(tmp_path / "news.duckdb", indirect_selection="cautious"):
+        assert os.environ["DBT_INDIRECT_SELECTION"] == "cautious"
+        with settings.dbt_warehouse_env(tmp_path / "news.duckdb"):  # none given: left as it is
+            assert os.environ["DBT_INDIRECT_SELECTION"] == "cautious"
+    assert os.environ.get("DBT_INDIRECT_SELECTION") == before
+    with pytest.raises(RuntimeError), settings.dbt_warehouse_env(tmp_path / "x.duckdb", indirect_selection="cautious"):
+        raise RuntimeError("dbt failed")
+    assert os.environ.get("DBT_INDIRECT_SELECTION") == before
