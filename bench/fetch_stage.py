@@ -29,18 +29,18 @@ from bench.scale_corpus import ensure_corpus
 from bench.scale_server import running, yesterday_in_seoul
 
 
-def stored_checksum(con) -> str:
-    """sha256 over what the fetch stage stored: pages (key, url, hash, length, decompressed bytes) + outcomes."""
+def stored_checksum(con, base: str) -> str:
+    """sha256 over what the fetch stage stored: pages (url, hash, length, decompressed bytes) + outcomes, with the
+    server's address (its port changes from run to run; the page keys are made from it) taken out."""
     h = hashlib.sha256()
-    for key, url, chash, length, compression, content in con.execute(
-            "select page_key, url, content_hash, content_length, compression, content from raw.pages order by page_key"
-    ).fetchall():
+    for url, chash, length, compression, content in con.execute(
+            "select url, content_hash, content_length, compression, content from raw.pages order by url").fetchall():
         body = zlib.decompress(content) if compression == "zlib" else content
-        h.update(f"{key}|{url}|{chash}|{length}|".encode())
+        h.update(f"{url.removeprefix(base)}|{chash}|{length}|".encode())
         h.update(hashlib.sha256(body).digest())
-    for row in con.execute("select url, outcome, http_status, attempts, page_key, content_hash from raw.fetch_log "
-                           "order by run_id, url").fetchall():
-        h.update(repr(row).encode())
+    for url, *row in con.execute("select url, outcome, http_status, attempts, page_key is not null, content_hash "
+                                 "from raw.fetch_log order by run_id, url").fetchall():
+        h.update(repr((url.removeprefix(base), *row)).encode())
     return h.hexdigest()[:16]
 
 
@@ -110,7 +110,7 @@ def main() -> int:
                     rsecs = time.perf_counter() - started
                     out.update(recheck_s=round(rsecs, 2), recheck_write_s=round(again.write_seconds, 2),
                                recheck_304=again.counts.get("outcome_not_modified", 0))
-                out["stored"] = stored_checksum(con)
+                out["stored"] = stored_checksum(con, server.url(""))
                 con.close()
                 print(json.dumps(out), flush=True)
     finally:
