@@ -357,9 +357,9 @@ class Crawler:
                 raise _Retryable("timeout", f"no complete response within timeout_s={policy.timeout_s:g}"
                                  ) from None
 
-    def _request_headers(self, chain: _Chain, policy: CrawlPolicy, purpose: str,
+    def _request_headers(self, url: httpx.URL, policy: CrawlPolicy, purpose: str,
                          validators: tuple[str | None, str | None] | None) -> dict[str, str]:
-        url = httpx.URL(chain.current)
+        """The request's headers; `url` is the chain's current URL, parsed once by the caller."""
         host = url.raw_host.decode("ascii")
         host = f"[{host}]" if ":" in host else host
         headers = {
@@ -381,7 +381,7 @@ class Crawler:
         assert chain.checked is not None
         pools = self._host_pools(chain.current, policy)
         url = httpx.URL(chain.current)
-        headers = self._request_headers(chain, policy, purpose, validators)
+        headers = self._request_headers(url, policy, purpose, validators)
         extensions: dict[str, object] = {"timeout": httpx.Timeout(policy.timeout_s).as_dict()}
         if url.scheme == "https":
             extensions["sni_hostname"] = chain.checked.host
