@@ -528,9 +528,10 @@ def test_a_hosts_connections_split_into_small_pools_keep_its_concurrency_and_kee
         ports.add(ex.client_port)
         return slow(ex)
 
-    slow = flight.handler(0.1)
+    slow = flight.handler(0.3)
     with serve({f"/n/{i}": handle for i in range(40)}) as srv:
-        out = fetch([srv.url(f"/n/{i}") for i in range(40)], per_host_concurrency=10, global_concurrency=32)
+        out = fetch([srv.url(f"/n/{i}") for i in range(40)], per_host_concurrency=10, global_concurrency=32,
+                    timeout_s=10.0)
     assert [r.outcome for r in out] == ["ok"] * 40
     assert flight.peak == 10
     assert len(ports) <= 10
