@@ -5,8 +5,9 @@ import hashlib
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from email.utils import formatdate
 from pathlib import Path
 
@@ -515,6 +516,42 @@ def test_per_host_concurrency_is_bounded() -> None:
         out = fetch([srv.url(f"/n/{i}") for i in range(6)], per_host_concurrency=2)
     assert [r.outcome for r in out] == ["ok"] * 6
     assert flight.peak == 2
+
+
+def test_a_hosts_connections_split_into_small_pools_keep_its_concurrency_and_keep_alive() -> None:
+    """per_host_concurrency 10 is three httpx pools (4 + 3 + 3 connections, crawler.HostPools): 10 requests still
+    run at once (a pool leased past its size would make a request wait for a connection), and 40 pages travel
+    over at most 10 connections, each kept alive for the next page."""
+    flight, ports = _InFlight(), set()
+
+    def handle(ex: Exchange) -> Response:
+        ports.add(ex.client_port)
+        return slow(ex)
+
+    slow = flight.handler(0.3)
+    with serve({f"/n/{i}": handle for i in range(40)}) as srv:
+        out = fetch([srv.url(f"/n/{i}") for i in range(40)], per_host_concurrency=10, global_concurrency=32,
+                    timeout_s=10.0)
+    assert [r.outcome for r in out] == ["ok"] * 40
+    assert flight.peak == 10
+    assert len(ports) <= 10
+
+
+def test_host_pools_lease_the_freest_pool_and_never_past_a_pools_size() -> None:
+    made: list[int] = []
+
+    def make(size: int) -> object:
+        made.append(size)
+        return f"pool-{len(made) - 1}"
+
+    pools = crawler_mod.HostPools(10, make)  # type: ignore[arg-type]
+    assert made == [4, 3, 3] and crawler_mod.POOL_CONNECTIONS == 4
+    assert crawler_mod.HostPools(1, lambda size: size).transports == [1]  # type: ignore[arg-type, return-value]
+    with ExitStack() as stack:
+        leased = [stack.enter_context(pools.lease()) for _ in range(10)]
+        assert Counter(leased) == {"pool-0": 4, "pool-1": 3, "pool-2": 3}
+    with ExitStack() as stack:  # every lease was returned: the same spread again
+        assert Counter(stack.enter_context(pools.lease()) for _ in range(10)) == {"pool-0": 4, "pool-1": 3, "pool-2": 3}
 
 
 def test_global_concurrency_is_bounded_across_hosts() -> None:

@@ -34,8 +34,8 @@ import email.utils
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
@@ -148,6 +148,42 @@ class HostGate:
         self.next_start = max(self.next_start, time.monotonic() + seconds)
 
 
+# Keep-alive connections per httpcore pool. httpcore checks every connection of a pool (expired? an idle socket
+# readable, i.e. closed by the server: getpeername + poll) whenever a request is queued and whenever a response is
+# closed, so one pool of 32 connections costs 2 x 32 checks per request: 10-15 % of the fetch stage at 10k pages
+# (py-spy). A host's connections are split into pools of at most this many (`HostPools`).
+POOL_CONNECTIONS = 4
+
+
+class HostPools:
+    """One host's keep-alive connections (at most `size` in all) as several small httpx transports of at most
+    POOL_CONNECTIONS each. A request leases the pool with the most free connections, so as long as the host gate
+    admits at most `size` requests at once (it does: `per_host_concurrency`), a request never waits for a
+    connection while another pool has one free."""
+
+    def __init__(self, size: int, make: Callable[[int], httpx.AsyncHTTPTransport]) -> None:
+        size = max(size, 1)
+        n = -(-size // POOL_CONNECTIONS)
+        sizes = [size // n + (1 if i < size % n else 0) for i in range(n)]
+        self.transports = [make(s) for s in sizes]
+        self._free = sizes
+
+    @contextmanager
+    def lease(self) -> Iterator[httpx.AsyncHTTPTransport]:
+        """A transport for one exchange: held until the response is closed (the caller's `with` block)."""
+        free = self._free
+        i = max(range(len(free)), key=free.__getitem__) if len(free) > 1 else 0
+        free[i] -= 1
+        try:
+            yield self.transports[i]
+        finally:
+            free[i] += 1
+
+    async def aclose(self) -> None:
+        for transport in self.transports:
+            await transport.aclose()
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
@@ -185,7 +221,7 @@ class Crawler:
         self.robots = robots if robots is not None else RobotsCache()
         self._gates: dict[str, HostGate] = {}
         self._global = asyncio.Semaphore(config.defaults.global_concurrency)
-        self._transports: dict[str, httpx.AsyncHTTPTransport] = {}
+        self._pools: dict[str, HostPools] = {}
         self._ssl = ssl_context()
         self.requests = 0
 
@@ -193,23 +229,25 @@ class Crawler:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for transport in self._transports.values():
-            await transport.aclose()
-        self._transports.clear()
+        for pools in self._pools.values():
+            await pools.aclose()
+        self._pools.clear()
 
-    def _transport(self, url: str, policy: CrawlPolicy) -> httpx.AsyncHTTPTransport:
-        """One connection pool per host name. Requests are pinned to IP addresses, and the pool is
-        keyed by address: a shared pool would send one host's request over a TLS connection that was
-        verified for another host on the same address (shared hosting, CDNs). We use the transport,
-        not a Client: redirects are ours to judge (a Client parses every Location and fails on
-        'javascript:...' before we see the response); no proxies from the environment."""
+    def _host_pools(self, url: str, policy: CrawlPolicy) -> HostPools:
+        """The connection pools of one host name (`HostPools`: per_host_concurrency connections in all).
+        Requests are pinned to IP addresses, and httpcore keys its pools by address: a shared pool would
+        send one host's request over a TLS connection that was verified for another host on the same
+        address (shared hosting, CDNs). We use transports, not a Client: redirects are ours to judge (a
+        Client parses every Location and fails on 'javascript:...' before we see the response); no
+        proxies from the environment."""
         key = f"{urlsplit(url).scheme.lower()}://{_host_key(url)}"
-        if key not in self._transports:
-            size = max(policy.per_host_concurrency, 1)
-            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-            self._transports[key] = httpx.AsyncHTTPTransport(verify=self._ssl, limits=limits,
-                                                             trust_env=False)
-        return self._transports[key]
+        pools = self._pools.get(key)
+        if pools is None:
+            def make(size: int) -> httpx.AsyncHTTPTransport:
+                limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+                return httpx.AsyncHTTPTransport(verify=self._ssl, limits=limits, trust_env=False)
+            pools = self._pools[key] = HostPools(policy.per_host_concurrency, make)
+        return pools
 
     def _gate(self, url: str, policy: CrawlPolicy) -> HostGate:
         key = _host_key(url)
@@ -319,9 +357,9 @@ class Crawler:
                 raise _Retryable("timeout", f"no complete response within timeout_s={policy.timeout_s:g}"
                                  ) from None
 
-    def _request_headers(self, chain: _Chain, policy: CrawlPolicy, purpose: str,
+    def _request_headers(self, url: httpx.URL, policy: CrawlPolicy, purpose: str,
                          validators: tuple[str | None, str | None] | None) -> dict[str, str]:
-        url = httpx.URL(chain.current)
+        """The request's headers; `url` is the chain's current URL, parsed once by the caller."""
         host = url.raw_host.decode("ascii")
         host = f"[{host}]" if ":" in host else host
         headers = {
@@ -341,9 +379,9 @@ class Crawler:
     async def _request(self, chain: _Chain, policy: CrawlPolicy, purpose: str,
                        validators: tuple[str | None, str | None] | None) -> _Reply:
         assert chain.checked is not None
-        transport = self._transport(chain.current, policy)
+        pools = self._host_pools(chain.current, policy)
         url = httpx.URL(chain.current)
-        headers = self._request_headers(chain, policy, purpose, validators)
+        headers = self._request_headers(url, policy, purpose, validators)
         extensions: dict[str, object] = {"timeout": httpx.Timeout(policy.timeout_s).as_dict()}
         if url.scheme == "https":
             extensions["sni_hostname"] = chain.checked.host
@@ -353,21 +391,22 @@ class Crawler:
                                     extensions=extensions)
             fresh: httpx.AsyncHTTPTransport | None = None
             try:
-                try:
-                    response = await transport.handle_async_request(request)
-                except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-                    # The connection ended before any response: most often a kept-alive connection that the
-                    # server closed as the request went out. A GET is idempotent: send it once more, on a
-                    # connection of its own (the pool may hold more connections the server has closed).
-                    self.requests += 1
-                    fresh = httpx.AsyncHTTPTransport(
-                        verify=self._ssl, trust_env=False,
-                        limits=httpx.Limits(max_connections=1, max_keepalive_connections=0))
-                    response = await fresh.handle_async_request(request)
-                try:
-                    return await self._read(response, policy, purpose)
-                finally:
-                    await response.aclose()
+                with pools.lease() as transport:
+                    try:
+                        response = await transport.handle_async_request(request)
+                    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                        # The connection ended before any response: most often a kept-alive connection that the
+                        # server closed as the request went out. A GET is idempotent: send it once more, on a
+                        # connection of its own (the pool may hold more connections the server has closed).
+                        self.requests += 1
+                        fresh = httpx.AsyncHTTPTransport(
+                            verify=self._ssl, trust_env=False,
+                            limits=httpx.Limits(max_connections=1, max_keepalive_connections=0))
+                        response = await fresh.handle_async_request(request)
+                    try:
+                        return await self._read(response, policy, purpose)
+                    finally:
+                        await response.aclose()
             except httpx.ConnectError as exc:
                 if i + 1 < len(addresses):
                     continue

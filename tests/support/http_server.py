@@ -66,6 +66,11 @@ class Exchange:
         self.server = server
 
     @property
+    def client_port(self) -> int:
+        """The client's port: one per TCP connection (a kept-alive connection keeps it)."""
+        return self._h.client_address[1]
+
+    @property
     def stopping(self) -> bool:
         return self.server.stop_event.is_set()
 
