@@ -142,7 +142,7 @@ def _discovered(row: dict[str, Any]) -> Discovered:
     """A stored discovery row back to a `Discovered`, without bytes.
 
     An html_dir page's file is read once, here in the fetch stage: `fetch_all` reads each file as its turn comes
-    (`fetch.discover.read_html_page`, under the html_dir rules: inside the folder, a regular file, at most
+    (`fetch.discovery.read_html_page`, under the html_dir rules: inside the folder, a regular file, at most
     `max_bytes`), one file at a time, and the writer drops the bytes once a batch is stored, so at most the
     batch waiting to be written and the one being written (2 x BATCH pages, as for pages fetched over HTTP) are
     in memory, never a whole large folder.

@@ -16,7 +16,7 @@ from tests.support.paths import REPO
 # the stages' world, fetch side included: none of it imports Dagster
 STAGE_MODULES = [
     "pipelines.parallel", "pipelines.stages", "pipelines.days", "pipelines.basics", "pipelines.settings",
-    "pipelines.warehouse", "pipelines.sources.config", "pipelines.fetch", "pipelines.fetch.discover",
+    "pipelines.warehouse", "pipelines.sources.config", "pipelines.fetch", "pipelines.fetch.discovery",
     "pipelines.fetch.crawler", "pipelines.parse", "pipelines.parse.dates", "pipelines.extract",
 ]
 
@@ -66,3 +66,22 @@ def test_a_spawned_worker_parses_and_extracts_without_dagster_httpx_or_pydantic(
     with parallel.Pool(1) as pool:
         (report,) = list(pool.map_chunks(heavy_modules_after_parsing_and_extracting, [body, body], chunk=2))
     assert report == [("at start", []), ("after the work", [])]
+
+
+def test_the_fetch_packages_lazy_functions_are_functions_whatever_was_imported_first():
+    """`pipelines.fetch.discover` / `fetch_all` are loaded on first use. No submodule of the package may share
+    their names: importing it would set the package attribute to the module, and `from pipelines.fetch import
+    discover` would then give the module ("'module' object is not callable" in the discover stage of a process
+    that had fetched first)."""
+    script = ("import importlib, json\n"
+              "from pipelines.fetch import fetch_all\n"
+              "import pipelines.fetch.session, pipelines.fetch.discovery, pipelines.fetch.robots\n"
+              "from pipelines.fetch import discover, RobotsCache\n"
+              "print(json.dumps([callable(fetch_all), callable(discover), isinstance(RobotsCache, type)]))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [True, True, True]
+    from pipelines import fetch
+
+    submodules = {p.stem for p in (REPO / "pipelines" / "fetch").glob("*.py")}
+    assert not submodules & set(fetch._ON_FIRST_USE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.fetch import Discovered, FetchResult, discover, fetch_all
-from pipelines.fetch.discover import find_canonical
+from pipelines.fetch.discovery import find_canonical
 from pipelines.fetch.feeds import FeedError, parse_date, parse_feed
 from pipelines.sources.config import SourcesConfig, load_sources
 from tests.support.http_server import html, robots_txt, serve, text

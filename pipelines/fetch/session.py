@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pipelines.basics import sha256_hex, utcnow
 from pipelines.fetch.crawler import Crawler, _host_key
-from pipelines.fetch.discover import discover_sources, read_html_page
+from pipelines.fetch.discovery import discover_sources, read_html_page
 from pipelines.fetch.robots import RobotsCache
 from pipelines.fetch.types import Discovered, FetchResult
 from pipelines.sources.config import CrawlPolicy, SourcesConfig
