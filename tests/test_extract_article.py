@@ -16,14 +16,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from pipelines.extract import extract_article
-from pipelines.extract.kiwi import clear_cache as clear_kiwi_cache
 from pipelines.extract.types import DateMention
 from tests.support.paths import REPO, SEED_GOLD, SHARED, needs_shared
 
@@ -189,18 +187,3 @@ def test_resolution_rule_helper():
 def test_resolution_by_direction(text, published, want):
     (mention,) = extract_article(text, datetime.combine(published, datetime.min.time())).dates
     assert resolve(mention, published) == want
-
-
-@needs_shared
-def test_extract_article_is_fast_on_seed_bodies():
-    bodies = [(body, published) for _, body, published in _seed_articles()]
-    for body, published in bodies:  # warm-up: Kiwi load and caches
-        extract_article(body, published)
-    rounds = 5
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for body, published in bodies:
-            clear_kiwi_cache()  # no cache hits: every article is analysed afresh
-            extract_article(body, published)
-    per_article_ms = (time.perf_counter() - start) * 1000 / (rounds * len(bodies))
-    assert per_article_ms < 250, per_article_ms
