@@ -6,7 +6,9 @@
 Environment: BENCH_SIZES, BENCH_SEED, BENCH_SAMPLE (trafilatura / parse_page sample, default 2000 pages),
 BENCH_CONCURRENCY (per-host and global crawler concurrency, default 32), BENCH_OUT (default bench/out/),
 BENCH_CACHE (corpus cache, default bench/.cache/), BENCH_KEEP=1 keeps each size's temp warehouse,
-BENCH_DAYS (news days the listing dates spread over, default 365; the test folds them onto 1).
+BENCH_DAYS (news days the listing dates spread over, default 365; the test folds them onto 1), BENCH_PORT (the
+server's port, default 18421, 0 = any free one: the article URLs and ids carry it, so the marts checksum of two
+bench runs compares only on the same port).
 
 For each size, in a fresh temporary warehouse and DAGSTER_HOME:
 1. the corpus (bench/scale_corpus.py, cached on disk) is served by bench/scale_server.py on 127.0.0.1 (its
@@ -50,6 +52,7 @@ from bench.scale_server import first_news_day, measure_rate, running, yesterday_
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "bench" / "out")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+DEFAULT_PORT = 18421  # see BENCH_PORT: a fixed port keeps the facts (article URLs) comparable from run to run
 # issue 18's targets at 100k (docs/performance.md); the bench reports them, nothing fails on a miss
 TARGETS = {"pages_per_s_100k": 330, "wall_s_100k": 300, "nochange_s_100k": 20, "recheck_s_100k": 120,
            "fetch_pages_per_s_100k": 1000, "bare_client_vs_fetch": 2, "load_fraction": 0.15,
@@ -346,7 +349,11 @@ def bench_size(n: int, seed: int, sample_n: int, concurrency: int, stamp: str, d
     logs = OUT / f"scale-{stamp}-logs"
     logs.mkdir(parents=True, exist_ok=True)
     try:
-        with running(folder, last_day, days) as server:
+        with running(folder, last_day, days, port=int(os.environ.get("BENCH_PORT", DEFAULT_PORT))) as server:
+            res["server_port"] = server.port
+            if not server.port_as_asked:
+                log(f"port {os.environ.get('BENCH_PORT', DEFAULT_PORT)} taken: serving on {server.port}, so this "
+                    f"size's marts checksum is not comparable with runs on another port")
             res["server_alone"] = measure_rate(server, [f"/news/{e['i']}.html" for e in manifest[:5000]])
             log(f"server alone: {res['server_alone']['pages_per_s']} pages/s ({res['server_alone']['mb_per_s']} MB/s)")
             res["bare_client"] = bare_client([server.url(f"/news/{e['i']}.html") for e in manifest], concurrency)
@@ -485,7 +492,8 @@ def markdown(report: dict) -> str:
         if sums:
             first = s.get("run1", {}).get("marts_checksum", {})
             lines.append(f"- {s['pages']:,} pages: marts checksum (checksum facts_md5 of "
-                         f"{first.get('relations')} marts and reporting relations, {first.get('rows')} rows): "
+                         f"{first.get('relations')} marts and reporting relations, {first.get('rows')} rows; server port "
+                         f"{s.get('server_port')}): "
                          + ", ".join(f"{k} {v}" for k, v in sums.items())
                          + ("; unchanged by the no-change nights" if len(set(sums.values())) == 1
                             else "; CHANGED between runs"))

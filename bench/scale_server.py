@@ -183,17 +183,31 @@ def serve_forever(corpus: Path, last_day: date, port: int = 0, days: int = DAYS)
     sock_probe.serve_forever(poll_interval=0.2)
 
 
-@contextmanager
-def running(corpus: Path, last_day: date, days: int = DAYS) -> Iterator["Running"]:
-    """Start the server in its own process; yields a handle with url(), stats(), pid."""
+def _start(corpus: Path, last_day: date, days: int, port: int) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "bench.scale_server", str(corpus), "--last-day", last_day.isoformat(),
-                             "--days", str(days)],
-                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+                             "--days", str(days), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    return proc, (proc.stdout.readline() if proc.stdout else "")
+
+
+@contextmanager
+def running(corpus: Path, last_day: date, days: int = DAYS, port: int = 0) -> Iterator["Running"]:
+    """Start the server in its own process; yields a handle with url(), stats(), pid.
+
+    `port`: the port to listen on (0: a free one). The pages' URLs carry it, and so do the article URLs and ids
+    the warehouse derives from them: two bench runs on the same port hold comparable facts (the marts checksum),
+    on different ports they cannot. When `port` is taken, a free one is used and `Running.port_as_asked` says so."""
+    proc, line = _start(corpus, last_day, days, port)
+    as_asked = True
+    if not line.startswith("PORT ") and port:
+        proc.wait(timeout=10)
+        proc, line = _start(corpus, last_day, days, 0)
+        as_asked = False
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
         if not line.startswith("PORT "):
             raise RuntimeError(f"scale server did not start: {line!r}")
-        yield Running(int(line.split()[1]), proc)
+        yield Running(int(line.split()[1]), proc, as_asked)
     finally:
         proc.terminate()
         try:
@@ -203,8 +217,8 @@ def running(corpus: Path, last_day: date, days: int = DAYS) -> Iterator["Running
 
 
 class Running:
-    def __init__(self, port: int, proc: subprocess.Popen) -> None:
-        self.port, self.proc = port, proc
+    def __init__(self, port: int, proc: subprocess.Popen, port_as_asked: bool = True) -> None:
+        self.port, self.proc, self.port_as_asked = port, proc, port_as_asked
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

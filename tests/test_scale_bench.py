@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,11 @@ LOG_TABLES = {"raw.fetch_log", "raw.discovered_urls", "marts.fct_fetches"}  # on
 
 
 def test_the_scale_benchmark_reports_every_measure_at_a_tiny_size(tmp_path):
+    with socket.socket() as probe:  # a free port for the server (BENCH_PORT)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = dict(os.environ, BENCH_SIZES=str(PAGES), BENCH_DAYS="1", BENCH_SAMPLE="20", BENCH_CONCURRENCY="8",
-               BENCH_OUT=str(tmp_path / "out"), BENCH_CACHE=str(tmp_path / "cache"))
+               BENCH_OUT=str(tmp_path / "out"), BENCH_CACHE=str(tmp_path / "cache"), BENCH_PORT=str(port))
     proc = subprocess.run([sys.executable, "-m", "bench.scale"], cwd=PROJECT_DIR, env=env, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -40,6 +45,17 @@ def test_the_scale_benchmark_reports_every_measure_at_a_tiny_size(tmp_path):
     assert len(manifest) == PAGES and str(tmp_path / "cache") in corpus["folder"]
     assert all(5 * 1024 <= e["bytes"] <= 150 * 1024 for e in manifest)
     assert corpus["euc_kr_pages"] >= 1 and corpus["not_article_pages"] >= 1
+
+    # the server listened on the port asked for: the article URLs (and the marts checksum) compare across runs
+    assert size["server_port"] == port
+    from bench.scale_server import running
+
+    with socket.socket() as taken:  # a port in use: the server takes a free one and says so
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with running(Path(corpus["folder"]), date.today(), 1, port=busy) as server:
+            assert server.port != busy and not server.port_as_asked
 
     # the server alone was measured
     assert size["server_alone"]["pages_per_s"] > 0
