@@ -8,18 +8,9 @@ from pipelines.extract import analysis, dates, extract_article, kiwi
 from pipelines.extract.analysis import analysis_of
 from pipelines.extract.orgs import phrases
 from pipelines.extract.sentences import split_sentences
+from tests.support.kiwi import CountingKiwi
 
 
-class _CountingKiwi:
-    """The real Kiwi, with every text it is asked to tokenise recorded."""
-
-    def __init__(self, real) -> None:
-        self.real = real
-        self.texts: list[str] = []
-
-    def tokenize(self, text: str):
-        self.texts.append(text)
-        return self.real.tokenize(text)
 
 
 @pytest.fixture
@@ -28,7 +19,7 @@ def counting_kiwi(monkeypatch):
     for cache in (phrases.analyse, phrases.brackets):
         cache.cache_clear()
     analysis.clear_caches()
-    spy = _CountingKiwi(kiwi.get_kiwi())
+    spy = CountingKiwi(kiwi.get_kiwi())
     monkeypatch.setattr(kiwi, "_kiwi", spy)
     yield spy
     kiwi.clear_cache()

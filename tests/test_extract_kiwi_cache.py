@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extract import kiwi
+from tests.support.kiwi import CountingKiwi
 
 # own sentences: normalised endings (했 → 하 + 었), Latin and digits, a legal-form marker, quotes, a masked span
 SENTENCES = [
@@ -16,19 +17,12 @@ SENTENCES = [
 ]
 
 
-class _CountingKiwi:
-    def __init__(self, real) -> None:
-        self.real, self.texts = real, []
-
-    def tokenize(self, text: str):
-        self.texts.append(text)
-        return self.real.tokenize(text)
 
 
 @pytest.fixture
 def counting_kiwi(monkeypatch):
     kiwi.clear_cache()
-    spy = _CountingKiwi(kiwi.get_kiwi())
+    spy = CountingKiwi(kiwi.get_kiwi())
     monkeypatch.setattr(kiwi, "_kiwi", spy)
     yield spy
     kiwi.clear_cache()
